@@ -1,0 +1,115 @@
+"""Filing a report: one transaction for the report, its terlapor and its evidence; processing after commit."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from complaints import deadlines
+from complaints.models import Accused, Report, ReportEvent
+from complaints.services import codes
+from evidence import services as evidence_services
+
+
+@dataclass(frozen=True)
+class Receipt:
+    report: Report
+    pin: str
+
+
+def report_kind(*, anonymous: bool, late: bool) -> str:
+    # PRODUCT.md sections 2 and 4: only an identified, entitled reporter filing in time makes a laporan;
+    # anonymous or late reports are informasi awal, which supervisors may still investigate.
+    return Report.Kind.INFORMASI_AWAL if anonymous or late else Report.Kind.LAPORAN
+
+
+def report_submit(*, data: dict, accused: list[dict], files: list[dict], links: list[dict],
+                  language: str = "id") -> Receipt:
+    """Create a report with its terlapor and evidence from validated input (see ReportSubmission), and queue
+    each evidence item for processing once the transaction has committed."""
+    election = data["election"]
+    today = timezone.localdate()
+    deadline = deadlines.filing_deadline(election, data["known_date"])
+    late = today > deadline
+    pin, salt = codes.pin_new(), codes.pin_salt_new()
+    stored: list = []
+    try:
+        with transaction.atomic():
+            report = _create(data=data, accused=accused, files=files, links=links, language=language,
+                             late=late, deadline=deadline, pin=pin, salt=salt, stored=stored)
+    except Exception:
+        # The rows rolled back; remove the files written for them so a failed submission leaves nothing.
+        for field_file in stored:
+            field_file.storage.delete(field_file.name)
+        raise
+    return Receipt(report=report, pin=pin)
+
+
+def _unused_tracking_code() -> str:
+    # 60 random bits make a collision vanishingly rare; checking costs one indexed lookup.
+    while True:
+        code = codes.tracking_code_new()
+        if not Report.objects.filter(tracking_code=code).exists():
+            return code
+
+
+def _create(*, data, accused, files, links, language, late, deadline, pin, salt, stored) -> Report:
+    report = Report(
+        tracking_code=_unused_tracking_code(),
+        pin_salt=salt,
+        pin_hash=codes.pin_hash(pin, salt),
+        election=data["election"],
+        kind=report_kind(anonymous=data["anonymous"], late=late),
+        late=late,
+        filing_deadline=deadline,
+        anonymous=data["anonymous"],
+        reporter_name=data.get("reporter_name", ""),
+        reporter_address=data.get("reporter_address", ""),
+        reporter_phone=data.get("reporter_phone", ""),
+        reporter_email=data.get("reporter_email", ""),
+        reporter_nik=data.get("reporter_nik", ""),
+        reporter_type=data.get("reporter_type", ""),
+        incident_date=data["incident_date"],
+        known_date=data["known_date"],
+        incident_region=data["incident_region"],
+        incident_place=data["incident_place"],
+        chronology=data["chronology"],
+        witnesses=data.get("witnesses", ""),
+        language=language[:8],
+    )
+    report.full_clean(exclude=["categories"])
+    report.save()
+    report.categories.set(data["categories"])
+    Accused.objects.bulk_create(
+        Accused(
+            report=report,
+            seq=index,
+            name=item["name"],
+            nip=item.get("nip", ""),
+            asn_type=item.get("asn_type") or Accused.AsnType.UNKNOWN,
+            position=item.get("position", ""),
+            agency=item.get("agency", ""),
+            region=item.get("region"),
+        )
+        for index, item in enumerate(accused)
+    )
+    ReportEvent.objects.create(report=report, to_status=Report.Status.SUBMITTED, at=report.created_at)
+    ids = []
+    position = 0
+    for item in files:
+        if "staged" in item:
+            ev = evidence_services.evidence_attach_staged(
+                report=report, staged=item["staged"], caption=item.get("caption", ""), position=position)
+        else:
+            ev = evidence_services.evidence_attach_file(
+                report=report, upload=item["file"], caption=item.get("caption", ""), position=position)
+        ids.append(ev.pk)
+        stored.append(ev.file)
+        position += 1
+    for item in links:
+        ev = evidence_services.evidence_attach_link(
+            report=report, url=item["url"], caption=item.get("caption", ""), position=position)
+        ids.append(ev.pk)
+        position += 1
+    evidence_services.evidence_enqueue(ids)
+    return report

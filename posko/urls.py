@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from complaints import api, views
+from posko.health import healthz
+
+app_name_complaints = "complaints"
+
+complaint_patterns = [
+    path("", views.home, name="home"),
+    path("lapor/", views.report_create, name="report_create"),
+    path("lapor/terima/<str:code>/", views.report_receipt, name="receipt"),
+    path("lacak/", views.report_track_view, name="track"),
+    path("wilayah/pilih/", views.region_picker, name="region_picker"),
+]
+
+api_patterns = [
+    path("elections/", api.ElectionList.as_view(), name="elections"),
+    path("categories/", api.CategoryList.as_view(), name="categories"),
+    path("regions/", api.RegionList.as_view(), name="regions"),
+    path("reports/", api.ReportCreate.as_view(), name="report_create"),
+    path("reports/track/", api.ReportTrack.as_view(), name="report_track"),
+]
+
+urlpatterns = [
+    path("", include((complaint_patterns, "complaints"))),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("healthz/", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
