@@ -28,12 +28,10 @@ class Region(models.Model):
         indexes = [models.Index(fields=["parent", "name"])]
 
     def __str__(self):
-        return f"{self.code} {self.display_name}"
+        return f"{self.code} {self.name}"
 
     @property
     def display_name(self) -> str:
-        if self.kind == "kabupaten" and not self.name.lower().startswith("kab"):
-            return f"Kab. {self.name}"
         return self.name
 
 

@@ -44,11 +44,10 @@ def region_options_for_path(selected: list[str], *, levels: int) -> list[list[tu
     for parent in parents[1:]:
         wanted |= Q(parent_id=parent)
     by_parent: dict[str | None, list[tuple[str, str]]] = {}
-    for code, name, kind, parent_id in Region.objects.filter(wanted).order_by("code").values_list(
-        "code", "name", "kind", "parent_id"
+    for code, name, parent_id in Region.objects.filter(wanted).order_by("code").values_list(
+        "code", "name", "parent_id"
     ):
-        label = f"Kab. {name}" if kind == "kabupaten" and not name.lower().startswith("kab") else name
-        by_parent.setdefault(parent_id, []).append((code, label))
+        by_parent.setdefault(parent_id, []).append((code, name))
     return [by_parent.get(parent, []) for parent in parents] + [[] for _ in range(levels - len(parents))]
 
 

@@ -64,7 +64,7 @@ def _keep_uploads(submission: ReportSubmission) -> QueryDict:
     """Stage every file that came with a form that failed validation, and answer the form data pointing at the
     staged copies, so the re-shown form keeps them and the reporter never uploads twice."""
     data = submission.data.copy()
-    for index, form in enumerate(submission.evidence.forms):
+    for index in range(submission.evidence.total_form_count()):
         upload = submission.files.get(f"evidence-{index}-file") if submission.files else None
         if upload is None:
             continue

@@ -7,6 +7,7 @@ import logging
 
 from celery import current_app
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -42,10 +43,10 @@ def evidence_attach_file(*, report, upload, caption: str = "", position: int = 0
 def evidence_attach_staged(*, report, staged: StagedUpload, caption: str = "", position: int = 0) -> Evidence:
     """Turn a file kept from an earlier form submission into an evidence item of `report`."""
     with staged.file.open("rb") as fh:
-        fh.name = staged.original_name
-        fh.size = staged.size
-        fh.content_type = staged.declared_type
-        item = evidence_attach_file(report=report, upload=fh, caption=caption or staged.caption, position=position)
+        upload = File(fh.file, name=staged.original_name)
+        upload.content_type = staged.declared_type
+        item = evidence_attach_file(report=report, upload=upload, caption=caption or staged.caption,
+                                    position=position)
     old_name = staged.file.name
     storage = staged.file.storage
     staged.delete()

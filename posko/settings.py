@@ -48,7 +48,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "posko.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -129,24 +129,16 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Evidence is never under a public URL: the storage has no base_url and no URL pattern serves MEDIA_ROOT.
+# No location is given, so both storages follow MEDIA_ROOT (and tests can point it elsewhere per test).
+_PRIVATE_FILES = {"file_permissions_mode": 0o640, "directory_permissions_mode": 0o750}
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT / "private"), "base_url": None},
-    },
-    "evidence": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": str(MEDIA_ROOT / "evidence"),
-            "base_url": None,
-            "file_permissions_mode": 0o640,
-            "directory_permissions_mode": 0o750,
-        },
-    },
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": _PRIVATE_FILES},
+    "evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": _PRIVATE_FILES},
+    # Production serves collected, hashed and compressed files through WhiteNoise (run collectstatic first).
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("POSKO_STATIC_MANIFEST", not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -10,7 +10,7 @@ cp package.json "$work/"
 nm="$work/node_modules"
 dest=static/vendor
 rm -rf "$dest" && mkdir -p "$dest/bootstrap" "$dest/bootstrap-icons/fonts" "$dest/htmx"
-cp "$nm/bootstrap/dist/css/bootstrap.min.css" "$nm/bootstrap/dist/js/bootstrap.bundle.min.js" "$nm/bootstrap/LICENSE" "$dest/bootstrap/"
+cp "$nm/bootstrap/dist/css/bootstrap.min.css"{,.map} "$nm/bootstrap/dist/js/bootstrap.bundle.min.js"{,.map} "$nm/bootstrap/LICENSE" "$dest/bootstrap/"
 cp "$nm/bootstrap-icons/font/bootstrap-icons.min.css" "$nm/bootstrap-icons/LICENSE" "$dest/bootstrap-icons/"
 cp "$nm/bootstrap-icons/font/fonts/bootstrap-icons.woff2" "$nm/bootstrap-icons/font/fonts/bootstrap-icons.woff" "$dest/bootstrap-icons/fonts/"
 cp "$nm/htmx.org/dist/htmx.min.js" "$nm/htmx.org/LICENSE" "$dest/htmx/"

@@ -32,11 +32,17 @@ def _source() -> dict[str, str]:
     return data
 
 
-def regions_load(*, levels: int = 4) -> dict[str, int]:
+def regions_load(*, levels: int = 4, only_under: list[str] | None = None) -> dict[int, int]:
     """Insert or update every region down to `levels` (1 province ... 4 desa/kelurahan). Idempotent: running it
-    again changes only names that changed. Returns counts per level."""
+    again changes only names that changed. With `only_under`, levels 3 and 4 are loaded only below those codes
+    (all provinces and kab/kota are always loaded). Returns counts per level."""
     data = _source()
-    rows = sorted((code, name) for code, name in data.items() if code.count(".") < levels)
+    prefixes = tuple(f"{code}." for code in only_under or [])
+    rows = sorted(
+        (code, name)
+        for code, name in data.items()
+        if code.count(".") < levels and (not prefixes or code.count(".") < 2 or code.startswith(prefixes))
+    )
     counts = {1: 0, 2: 0, 3: 0, 4: 0}
     with transaction.atomic():
         # Parents first, so every batch's foreign keys already exist.

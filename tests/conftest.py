@@ -1,0 +1,170 @@
+"""Shared test set-up.
+
+The suite runs against the real services named by the environment (bin/test starts them): PostgreSQL via
+DATABASE_URL, Redis via REDIS_URL and CELERY_BROKER_URL. Every test gets its own MEDIA_ROOT. Tasks run
+in-process except in tests marked `worker`, which start a real Celery worker process."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from posko.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = Path(__file__).resolve().parent / "samples"
+# Regions the tests use below kab/kota level: Kota and Kabupaten Probolinggo (the seeds' setting) and Jakarta.
+TEST_REGIONS = ["35.74", "35.13", "31.71"]
+
+
+def reference_data_ensure() -> None:
+    """Elections, categories and the test regions; idempotent, cheap enough for every transactional test (their
+    database is emptied after each test, unlike the rolled-back ordinary tests)."""
+    from complaints.models import Election, ViolationCategory
+    from complaints.reference import reference_data_load
+    from complaints.services.regions import regions_load
+
+    reference_data_load(Election, ViolationCategory)
+    regions_load(only_under=TEST_REGIONS)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        reference_data_ensure()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path, request):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Tracking throttles live in the cache: start every test with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    eager = request.node.get_closest_marker("worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def ref_data(transactional_db):
+    reference_data_ensure()
+
+
+def media_files(root: Path) -> list[Path]:
+    return sorted(p for p in Path(root).rglob("*") if p.is_file()) if Path(root).exists() else []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url_for_subprocess() -> str:
+    """A DATABASE_URL naming the test database this run created, for processes started by a test."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if s["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{s['NAME']}"
+    user = s.get("USER") or "postgres"
+    auth = f"{user}:{s['PASSWORD']}" if s.get("PASSWORD") else user
+    return f"postgres://{auth}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+class Worker:
+    """A real `celery worker` process on the test database and the real broker."""
+
+    def __init__(self, media_root: Path, log_path: Path, concurrency: int = 1):
+        self.media_root, self.log_path, self.concurrency = media_root, log_path, concurrency
+        self.proc: subprocess.Popen | None = None
+
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env.update({
+            "DATABASE_URL": database_url_for_subprocess(),
+            "MEDIA_ROOT": str(self.media_root),
+            "DATABASE_CONN_MAX_AGE": "0",
+        })
+        return env
+
+    def start(self) -> "Worker":
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "posko", "worker", "-l", "INFO", "-c", str(self.concurrency),
+             "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}-{time.monotonic_ns()}@%h"],
+            cwd=ROOT, env=self.env(), stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited: {self.log_path.read_text()[-3000:]}")
+            if b"ready." in self.log_path.read_bytes():
+                return self
+            time.sleep(0.2)
+        raise RuntimeError(f"worker did not start: {self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def celery_worker_process(ref_data, settings, tmp_path):
+    if not django_settings.CELERY_BROKER_URL:
+        pytest.fail("CELERY_BROKER_URL is not set: run the suite with bin/test, which starts Redis")
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+    worker = Worker(settings.MEDIA_ROOT, tmp_path / "worker.log").start()
+    yield worker
+    worker.stop()
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Chromium is not installed: run the suite with bin/test, which installs it")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test itself
+    # are still synchronous and safe here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=chromium_path(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server, ref_data):
+    """A page in a 360-px-wide phone viewport."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+                                  locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    yield page
+    context.close()

@@ -1,0 +1,88 @@
+import hashlib
+import subprocess
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from evidence import services
+from evidence.models import Evidence
+from tests.factories import ReportFactory, jpeg_bytes
+
+
+def attach(report, content: bytes, name="bukti.jpg"):
+    return services.evidence_attach_file(report=report, upload=SimpleUploadedFile(name, content, "image/jpeg"))
+
+
+def test_processing_records_the_sha256_of_the_stored_original(db, settings):
+    content = jpeg_bytes(320, 240)
+    item = attach(ReportFactory(), content)
+    assert item.status == Evidence.Status.PENDING and item.sha256 == ""
+    services.evidence_process(evidence_id=item.pk)
+    item.refresh_from_db()
+    assert item.status == Evidence.Status.READY and item.processed_at
+    assert item.sha256 == hashlib.sha256(content).hexdigest()
+    path = settings.MEDIA_ROOT / item.file.name
+    assert subprocess.run(["sha256sum", str(path)], capture_output=True, text=True).stdout.split()[0] == item.sha256
+    assert item.size == len(content)
+    # The stored name is made of ids, not of the client's name.
+    assert "bukti" not in item.file.name
+
+
+def test_processing_twice_changes_nothing(db):
+    item = attach(ReportFactory(), jpeg_bytes())
+    services.evidence_process(evidence_id=item.pk)
+    item.refresh_from_db()
+    first = (item.sha256, item.processed_at, item.attempts)
+    services.evidence_process(evidence_id=item.pk)
+    item.refresh_from_db()
+    assert (item.sha256, item.processed_at, item.attempts) == first
+
+
+def test_a_missing_original_fails_with_a_reason(db):
+    item = attach(ReportFactory(), jpeg_bytes())
+    item.file.storage.delete(item.file.name)
+    services.evidence_process(evidence_id=item.pk)
+    item.refresh_from_db()
+    assert item.status == Evidence.Status.FAILED and item.status_reason
+
+
+def test_a_link_is_accepted(db):
+    item = services.evidence_attach_link(report=ReportFactory(), url="https://youtu.be/abc")
+    services.evidence_process(evidence_id=item.pk)
+    item.refresh_from_db()
+    assert item.status == Evidence.Status.READY and item.sha256 == ""
+
+
+def test_an_unknown_id_is_ignored(db):
+    assert services.evidence_process(evidence_id="00000000-0000-0000-0000-000000000000") is None
+
+
+def test_stale_staged_uploads_are_removed(db, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = services.staged_upload_create(upload=SimpleUploadedFile("a.jpg", b"a"))
+    fresh = services.staged_upload_create(upload=SimpleUploadedFile("b.jpg", b"b"))
+    type(old).objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
+    assert services.staged_upload_cleanup() == 1
+    assert not (settings.MEDIA_ROOT / old.file.name).exists()
+    assert (settings.MEDIA_ROOT / fresh.file.name).exists()
+
+
+def test_submission_enqueues_one_task_per_item_after_commit(client, db, django_capture_on_commit_callbacks,
+                                                           monkeypatch):
+    from django.urls import reverse
+
+    from evidence import tasks
+    from tests.factories import valid_api_data
+
+    sent = []
+    monkeypatch.setattr(tasks.evidence_process_task, "delay", lambda pk: sent.append(pk))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("api:report_create"), valid_api_data(
+            files=[SimpleUploadedFile("a.jpg", jpeg_bytes(), "image/jpeg")]))
+        assert sent == []  # nothing before commit
+    for callback in callbacks:
+        callback()
+    assert sorted(sent) == sorted(str(pk) for pk in Evidence.objects.values_list("pk", flat=True))
+    assert len(sent) == 2

@@ -1,0 +1,121 @@
+"""factory_boy factories and valid input for the report form and API."""
+
+import datetime as dt
+import io
+
+import factory
+from django.utils import timezone
+from PIL import Image
+
+from complaints.models import Accused, Election, Region, Report, ViolationCategory
+from complaints.services import codes
+
+
+def jpeg_bytes(width=64, height=48, color=(200, 30, 30)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def valid_form_data(**overrides) -> dict:
+    """POST data for /lapor/ that passes validation: one terlapor, no files, one link."""
+    today = timezone.localdate()
+    data = {
+        "_action": "submit",
+        "election": "pilkada-2024",
+        "anonymous": "false",
+        "reporter_name": "Siti Aminah",
+        "reporter_address": "Jl. Suroyo 12, Kanigaran, Kota Probolinggo",
+        "reporter_phone": "0812 3456 7890",
+        "reporter_email": "siti@example.org",
+        "reporter_nik": "3574014107900003",
+        "reporter_type": "voter",
+        "incident_date": (today - dt.timedelta(days=3)).isoformat(),
+        "known_date": (today - dt.timedelta(days=2)).isoformat(),
+        "incident_region": "35.74.04",
+        "incident_place": "Kantor Kecamatan Kanigaran",
+        "categories": ["etik-foto-bersama"],
+        "chronology": "Camat berfoto bersama calon wali kota dengan simbol dua jari dan mengunggahnya di Facebook.",
+        "witnesses": "",
+        "accused-TOTAL_FORMS": "1",
+        "accused-INITIAL_FORMS": "0",
+        "accused-0-name": "Budi Santoso",
+        "accused-0-nip": "198001012005011002",
+        "accused-0-asn_type": "pns",
+        "accused-0-position": "Camat Kanigaran",
+        "accused-0-agency": "Pemerintah Kota Probolinggo",
+        "accused-0-region": "35.74",
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+        "links-TOTAL_FORMS": "1",
+        "links-INITIAL_FORMS": "0",
+        "links-0-url": "https://www.facebook.com/camat.kanigaran/posts/123456789",
+        "links-0-caption": "Unggahan foto",
+    }
+    data.update(overrides)
+    return data
+
+
+def valid_api_data(**overrides) -> dict:
+    today = timezone.localdate()
+    data = {
+        "election": "pilkada-2024",
+        "anonymous": "false",
+        "reporter_name": "Siti Aminah",
+        "reporter_address": "Jl. Suroyo 12, Kanigaran, Kota Probolinggo",
+        "reporter_phone": "081234567890",
+        "reporter_email": "siti@example.org",
+        "reporter_nik": "3574014107900003",
+        "reporter_type": "voter",
+        "accused_name": "Budi Santoso",
+        "accused_nip": "198001012005011002",
+        "accused_asn_type": "pns",
+        "accused_position": "Camat Kanigaran",
+        "accused_agency": "Pemerintah Kota Probolinggo",
+        "accused_region": "35.74",
+        "incident_date": (today - dt.timedelta(days=3)).isoformat(),
+        "known_date": (today - dt.timedelta(days=2)).isoformat(),
+        "incident_region": "35.74.04",
+        "incident_place": "Kantor Kecamatan Kanigaran",
+        "categories": ["etik-foto-bersama", "disiplin-foto-calon"],
+        "chronology": "Camat berfoto bersama calon wali kota dengan simbol dua jari dan mengunggahnya di Facebook.",
+        "links": ["https://www.facebook.com/camat.kanigaran/posts/123456789"],
+    }
+    data.update(overrides)
+    return data
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+        skip_postgeneration_save = True
+
+    tracking_code = factory.LazyFunction(codes.tracking_code_new)
+    pin_salt = factory.LazyFunction(codes.pin_salt_new)
+    pin_hash = factory.LazyAttribute(lambda o: codes.pin_hash("123456", o.pin_salt))
+    election = factory.LazyFunction(lambda: Election.objects.get(slug="pilkada-2024"))
+    kind = Report.Kind.LAPORAN
+    reporter_name = "Siti Aminah"
+    reporter_address = "Jl. Suroyo 12"
+    reporter_phone = "081234567890"
+    reporter_type = Report.ReporterType.VOTER
+    incident_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
+    known_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=2))
+    incident_region = factory.LazyFunction(lambda: Region.objects.get(code="35.74.04"))
+    incident_place = "Kantor Kecamatan Kanigaran"
+    chronology = "Camat berfoto bersama calon dengan simbol dua jari."
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        if create:
+            self.categories.set(extracted or [ViolationCategory.objects.get(slug="etik-foto-bersama")])
+
+
+class AccusedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Accused
+
+    report = factory.SubFactory(ReportFactory)
+    name = "Budi Santoso"
+    position = "Camat Kanigaran"
+    agency = "Pemerintah Kota Probolinggo"
