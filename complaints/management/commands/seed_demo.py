@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from complaints.services.demo import ACCOUNTS, DEMO_PASSWORD, demo_accounts_ensure, demo_reports_ensure
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts (one per role) and about fifty demo reports. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reports", type=int, default=50)
+
+    def handle(self, *args, reports, **options):
+        created = demo_accounts_ensure()
+        made = demo_reports_ensure(count=reports)
+        if created:
+            self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD!r}): {', '.join(created)}")
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready: {len(ACCOUNTS)} accounts, {made} new demo reports"))
