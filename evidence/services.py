@@ -35,8 +35,9 @@ def evidence_attach_file(*, report, upload, caption: str = "", position: int = 0
         size=upload.size,
     )
     item.file.save("original", upload, save=False)
-    item.full_clean(exclude=["file"])
-    item.save()
+    # `report` is the caller's saved instance and the UUID primary key is new: no existence queries needed.
+    item.full_clean(exclude=["file", "report"], validate_unique=False)
+    item.save(force_insert=True)
     return item
 
 
@@ -56,8 +57,8 @@ def evidence_attach_staged(*, report, staged: StagedUpload, caption: str = "", p
 
 def evidence_attach_link(*, report, url: str, caption: str = "", position: int = 0) -> Evidence:
     item = Evidence(report=report, position=position, kind=Evidence.Kind.LINK, url=url, caption=caption)
-    item.full_clean()
-    item.save()
+    item.full_clean(exclude=["report"], validate_unique=False)
+    item.save(force_insert=True)
     return item
 
 

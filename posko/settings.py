@@ -96,8 +96,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery: with no broker, tasks run in-process (CELERY_TASK_ALWAYS_EAGER) ------------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -167,6 +167,9 @@ POSKO_TRACK_WINDOW_SECONDS = env_int("POSKO_TRACK_WINDOW_SECONDS", 900, minimum=
 # Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries are trusted.
 POSKO_TRUSTED_PROXIES = env_int("POSKO_TRUSTED_PROXIES", 0, minimum=0)
 
+# Mounts /bench/bare/, the reference view of bench/intake.py. Never on in production.
+POSKO_BENCH_VIEWS = env_bool("POSKO_BENCH_VIEWS", False)
+
 # --- Security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and bool(env_str("ALLOWED_HOSTS")))
@@ -214,7 +217,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {"django.request": {"level": "ERROR"}, "celery.app.trace": {"level": "WARNING"}},
 }
 
 CELERY_BEAT_SCHEDULE = {

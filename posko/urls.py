@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -34,3 +35,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.POSKO_BENCH_VIEWS:
+    from posko.bench_views import bare_upload
+
+    urlpatterns.append(path("bench/bare/", bare_upload))

@@ -126,7 +126,7 @@ class Worker:
 
 @pytest.fixture
 def celery_worker_process(ref_data, settings, tmp_path):
-    if not django_settings.CELERY_BROKER_URL:
+    if django_settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.fail("CELERY_BROKER_URL is not set: run the suite with bin/test, which starts Redis")
     with celery_app.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")

@@ -77,7 +77,9 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt,
         witnesses=data.get("witnesses", ""),
         language=language[:8],
     )
-    report.full_clean(exclude=["categories"])
+    # The foreign keys are instances the form already loaded, and the tracking code's uniqueness is checked
+    # above and enforced by the database: skip the per-field existence queries on this hot path.
+    report.full_clean(exclude=["categories", "election", "incident_region"], validate_unique=False)
     report.save()
     report.categories.set(data["categories"])
     Accused.objects.bulk_create(

@@ -1,0 +1,81 @@
+"""Helpers shared by the benchmarks: a fresh PostgreSQL database, gunicorn and a worker as subprocesses."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(port: int, path: str = "/healthz/", timeout: float = 60) -> None:
+    import http.client
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"nothing answers on port {port}")
+
+
+def bench_env(db_name: str, media: Path) -> dict:
+    base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+    redis = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": f"{base}/{db_name}",
+        "CELERY_BROKER_URL": f"{redis}/12",
+        "REDIS_URL": f"{redis}/13",
+        "SECRET_KEY": "posko-bench-secret",
+        "POSKO_DEBUG": "0",
+        "POSKO_STATIC_MANIFEST": "0",
+        "POSKO_BENCH_VIEWS": "1",
+        "MEDIA_ROOT": str(media),
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "posko.settings",
+    })
+    return env
+
+
+def fresh_database(env: dict, db_name: str) -> None:
+    import psycopg2
+
+    admin_url = env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{db_name}"')
+    conn.close()
+    subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([PY, "manage.py", "load_regions", "--levels", "3"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def start(cmd: list[str], env: dict, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

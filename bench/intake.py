@@ -1,0 +1,174 @@
+"""Report submissions per second: a report with one 2 MB photo posted to the API behind gunicorn, with
+PostgreSQL, Redis and a Celery worker, and a load generator on loopback. In the same run, the same
+multipart body posted to a bare Django view is the reference.
+
+Run by hand with PostgreSQL and Redis on localhost (bin/test starts them):
+    .venv/bin/python bench/intake.py [--seconds 20] [--concurrency 8] [--gunicorn-workers 4]
+Target (issue 2): at least 30 reports/s, p95 under 500 ms, no errors.
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import io
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._services import PY, bench_env, free_port, fresh_database, start, stop, wait_http  # noqa: E402
+
+
+def two_mb_photo() -> bytes:
+    from PIL import Image
+
+    rng = random.Random(7)
+    # Noise compresses badly: 1340 x 1340 pixels of it make a JPEG of about 2 MB, a phone photo's size.
+    side = 1340
+    image = Image.frombytes("RGB", (side, side), rng.randbytes(side * side * 3))
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=95)
+    return buf.getvalue()
+
+
+def multipart(fields: list[tuple[str, str]], photo: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="IMG_2024.jpg"\r\n'
+        f"Content-Type: image/jpeg\r\n\r\n".encode()
+    )
+    parts.append(photo)
+    parts.append(f"\r\n--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def report_fields(i: int) -> list[tuple[str, str]]:
+    today = dt.date.today()
+    return [
+        ("election", "pilkada-2024"), ("anonymous", "false"), ("reporter_name", f"Pelapor {i}"),
+        ("reporter_address", "Jl. Suroyo 12, Kota Probolinggo"), ("reporter_phone", "081234567890"),
+        ("reporter_type", "voter"), ("accused_name", f"Terlapor {i}"), ("accused_asn_type", "pns"),
+        ("accused_position", "Camat"), ("incident_date", (today - dt.timedelta(days=2)).isoformat()),
+        ("known_date", (today - dt.timedelta(days=1)).isoformat()), ("incident_region", "35.74.04"),
+        ("incident_place", "Kantor Kecamatan"), ("categories", "etik-foto-bersama"),
+        ("chronology", "Camat berfoto bersama calon dengan simbol dua jari dan mengunggahnya. " * 3),
+        ("links", f"https://www.facebook.com/a/posts/{i}"),
+    ]
+
+
+def load(port: int, path: str, photo: bytes, seconds: float, concurrency: int, expect: int) -> dict:
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    counter = iter(range(10**9))
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < stop_at:
+            i = next(counter)
+            body, ctype = multipart(report_fields(i), photo)
+            t0 = time.perf_counter()
+            try:
+                conn.request("POST", path, body=body, headers={"Content-Type": ctype})
+                response = conn.getresponse()
+                payload = response.read()
+                elapsed = time.perf_counter() - t0
+                with lock:
+                    if response.status == expect:
+                        latencies.append(elapsed)
+                    else:
+                        errors.append(f"{response.status} {payload[:200]!r}")
+            except OSError as exc:
+                with lock:
+                    errors.append(repr(exc))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.monotonic() - started
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+
+    return {
+        "requests": len(latencies) + len(errors),
+        "ok": len(latencies),
+        "errors": len(errors),
+        "first_errors": errors[:3],
+        "per_second": len(latencies) / wall,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--gunicorn-workers", type=int, default=4)
+    parser.add_argument("--no-worker", action="store_true", help="leave tasks queued instead of running a worker")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="posko-bench-"))
+    db_name = "posko_bench"
+    env = bench_env(db_name, work / "media")
+    print(f"preparing database {db_name} ...", flush=True)
+    fresh_database(env, db_name)
+    import redis
+
+    redis.Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()
+    port = free_port()
+    web = start([PY, "-m", "gunicorn", "posko.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.gunicorn_workers),
+                 "--max-requests", "0", "--timeout", "60"], env, work / "gunicorn.log")
+    worker = None if args.no_worker else start(
+        [PY, "-m", "celery", "-A", "posko", "worker", "-l", "WARNING", "-c", "1", "--without-gossip",
+         "--without-mingle"], env, work / "worker.log")
+    try:
+        wait_http(port)
+        photo = two_mb_photo()
+        print(f"photo: {len(photo) / 1024 / 1024:.2f} MB; {args.concurrency} clients for {args.seconds:.0f} s each; "
+              f"gunicorn {args.gunicorn_workers} workers; cores: {os.cpu_count()}", flush=True)
+        load(port, "/bench/bare/", photo, 3, args.concurrency, 200)  # warm-up
+        bare = load(port, "/bench/bare/", photo, args.seconds, args.concurrency, 200)
+        report = load(port, "/api/v1/reports/", photo, args.seconds, args.concurrency, 201)
+    finally:
+        stop(web)
+        if worker:
+            stop(worker)
+    print(f"{'run':<28}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for name, r in (("bare Django view (ref.)", bare), ("report API, 2 MB photo", report)):
+        print(f"{name:<28}{r['per_second']:>8.1f}{r['p50_ms']:>9.0f}{r['p95_ms']:>9.0f}{r['p99_ms']:>9.0f}"
+              f"{r['errors']:>8}")
+    print(f"report / bare throughput: {report['per_second'] / bare['per_second']:.2f}")
+    met = report["per_second"] >= 30 and report["p95_ms"] < 500 and report["errors"] == 0
+    print(f"target (>= 30 reports/s, p95 < 500 ms, no errors): {'MET' if met else 'NOT MET'}")
+    for r in (bare, report):
+        if r["first_errors"]:
+            print("errors:", r["first_errors"])
+    (work / "result.json").write_text(json.dumps({"bare": bare, "report": report}, indent=2))
+    print(f"details in {work}")
+
+
+if __name__ == "__main__":
+    main()
