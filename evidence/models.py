@@ -21,6 +21,15 @@ def staged_path(instance: "StagedUpload", filename: str) -> str:
     return f"staging/{instance.id}"
 
 
+def derived_path(instance: "Evidence", filename: str) -> str:
+    # Derived copies (viewing copy, thumbnail) sit beside nothing public either; names again from ids.
+    return f"derived/{instance.report_id}/{instance.id}/{filename}"
+
+
+def capture_path(instance: "LinkCapture", filename: str) -> str:
+    return f"archives/{instance.evidence.report_id}/{instance.evidence_id}/{instance.id}-{filename}"
+
+
 class Evidence(models.Model):
     """One piece of evidence: an uploaded file (kept byte for byte, hashed) or a link to a post."""
 
@@ -54,12 +63,30 @@ class Evidence(models.Model):
     status_reason = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last took it up")
     processed_at = models.DateTimeField(null=True, blank=True)
+
+    # What the pipeline found. Metadata is evidence for staff only; the reporter never sees it.
+    detected_type = models.CharField(max_length=100, blank=True, help_text="Media type read from the bytes")
+    quarantined = models.BooleanField(default=False, help_text="Dangerous or deceptive content: never previewed")
+    metadata = models.JSONField(default=dict, blank=True)
+    steps = models.JSONField(default=dict, blank=True, help_text="Outcome of each pipeline step")
+    viewing_copy = models.FileField(storage=_evidence_storage, upload_to=derived_path, max_length=200, blank=True)
+    thumbnail = models.FileField(storage=_evidence_storage, upload_to=derived_path, max_length=200, blank=True)
+    # 64-bit difference hash of photos and poster frames, as 16 hex digits, for near-duplicate search.
+    phash = models.CharField(max_length=16, blank=True, db_index=True)
+    # Links: the normalised form, its SHA-256 (an index-friendly key) and what it points to.
+    normalized_url = models.URLField(max_length=2000, blank=True)
+    url_key = models.CharField(max_length=64, blank=True, db_index=True)
+    platform = models.CharField(max_length=20, blank=True)
+    account = models.CharField(max_length=200, blank=True)
+    post_id = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["report", "position", "created_at"]
         verbose_name = _("evidence item")
         verbose_name_plural = _("evidence items")
+        permissions = [("view_original", "Can open and download original evidence files")]
 
     def __str__(self):
         return self.original_name or self.url or str(self.id)
@@ -87,3 +114,82 @@ class StagedUpload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class LinkCapture(models.Model):
+    """One archived capture of a link: the HTTP exchange as a WARC file with its own SHA-256, and a screenshot
+    where Chromium was available."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="captures")
+    captured_at = models.DateTimeField(default=timezone.now)
+    final_url = models.URLField(max_length=2000)
+    http_status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=200, blank=True)
+    redirects = models.JSONField(default=list, blank=True)
+    body_size = models.BigIntegerField(default=0)
+    body_sha256 = models.CharField(max_length=64)
+    truncated = models.BooleanField(default=False)
+    warc = models.FileField(storage=_evidence_storage, upload_to=capture_path, max_length=250)
+    warc_sha256 = models.CharField(max_length=64)
+    screenshot = models.FileField(storage=_evidence_storage, upload_to=capture_path, max_length=250, blank=True)
+    screenshot_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["evidence", "-captured_at"]
+        verbose_name = _("link capture")
+        verbose_name_plural = _("link captures")
+
+    def __str__(self):
+        return f"{self.final_url} @ {self.captured_at:%Y-%m-%d %H:%M}"
+
+
+class DuplicateMatch(models.Model):
+    """Two evidence items that look like the same thing: the same bytes, the same normalised link or a
+    near-identical photo. Stored in both directions so each item lists its matches with one query."""
+
+    class Kind(models.TextChoices):
+        SAME_FILE = "sha256", _("Same file")
+        SAME_LINK = "link", _("Same link")
+        SIMILAR_PHOTO = "phash", _("Similar photo")
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="matches")
+    other = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    distance = models.PositiveSmallIntegerField(default=0, help_text="Bits that differ (similar photos)")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["evidence", "other", "kind"], name="unique_duplicate_match")]
+        verbose_name = _("duplicate match")
+        verbose_name_plural = _("duplicate matches")
+
+    def __str__(self):
+        return f"{self.evidence_id} ~ {self.other_id} ({self.kind})"
+
+
+class CustodyEvent(models.Model):
+    """Chain of custody: every access to an original, every download and export, append-only."""
+
+    class Action(models.TextChoices):
+        VIEW_ORIGINAL = "view_original", _("Opened the original")
+        DOWNLOAD_ORIGINAL = "download_original", _("Downloaded the original")
+        DOWNLOAD_ARCHIVE = "download_archive", _("Downloaded a link archive")
+        EXPORT = "export", _("Exported")
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="custody_events")
+    actor = models.ForeignKey("auth.User", null=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason = models.CharField(max_length=500)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, help_text="Hash of what was handed out")
+
+    class Meta:
+        ordering = ["evidence", "at"]
+        verbose_name = _("custody event")
+        verbose_name_plural = _("custody events")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.evidence_id}"

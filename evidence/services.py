@@ -2,14 +2,13 @@
 processing step run by workers."""
 
 import datetime as dt
-import hashlib
 import logging
 
 from celery import current_app
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
 from evidence.classify import guess_kind
@@ -101,55 +100,37 @@ def evidence_enqueue(evidence_ids: list) -> None:
     transaction.on_commit(_send)
 
 
-def _sha256_of(field_file) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with field_file.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+def evidence_process(*, evidence_id, retrying: bool = False, final_attempt: bool = True) -> Evidence | None:
+    """Run the evidence pipeline over one item (see evidence.pipeline). Safe to run twice: a finished item is
+    left alone."""
+    from evidence import pipeline
+
+    return pipeline.run(evidence_id=evidence_id, retrying=retrying, final_attempt=final_attempt)
 
 
-def evidence_process(*, evidence_id) -> Evidence | None:
-    """Process one item: for a file, record the SHA-256 and size of the stored original (streamed, never read
-    whole into memory); for a link, accept it for archiving. Safe to run twice: a finished item is left alone.
-    The full pipeline (identify, metadata, derived copies, duplicates, link archiving) is issue 3."""
-    claimed = Evidence.objects.filter(
-        pk=evidence_id, status__in=[Evidence.Status.PENDING, Evidence.Status.PROCESSING]
-    ).update(status=Evidence.Status.PROCESSING, attempts=F("attempts") + 1)
-    if not claimed:
-        return Evidence.objects.filter(pk=evidence_id).first()
-    item = Evidence.objects.get(pk=evidence_id)
-    if item.is_file:
-        try:
-            item.sha256, item.size = _sha256_of(item.file)
-        except FileNotFoundError:
-            item.status = Evidence.Status.FAILED
-            item.status_reason = "The stored file is missing."
-            item.save(update_fields=["status", "status_reason"])
-            return item
-    item.status = Evidence.Status.READY
-    item.status_reason = ""
-    item.processed_at = timezone.now()
-    item.save(update_fields=["sha256", "size", "status", "status_reason", "processed_at"])
-    return item
-
-
-def evidence_sweep(*, older_than_seconds: int = 300) -> int:
-    """Queue again the items left pending or processing for too long (broker down at submission time, worker
-    lost). Returns how many were queued."""
-    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    ids = list(
-        Evidence.objects.filter(
-            status__in=[Evidence.Status.PENDING, Evidence.Status.PROCESSING], created_at__lt=cutoff
-        ).values_list("pk", flat=True)[:1000]
+def evidence_sweep(*, now: dt.datetime | None = None) -> int:
+    """Queue again the items nobody is working on: pending for over a minute (the broker was down when the
+    report came in), processing for longer than a task may run (the worker died), or failed with a retry that
+    never arrived. Returns how many were queued."""
+    now = now or timezone.now()
+    stale_claim = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stuck = (
+        Q(status=Evidence.Status.PENDING, created_at__lt=now - dt.timedelta(seconds=60))
+        | Q(status=Evidence.Status.PROCESSING, claimed_at__lt=stale_claim)
+        | Q(status=Evidence.Status.FAILED, steps__retry=True, claimed_at__lt=now - dt.timedelta(hours=1))
     )
+    ids = list(Evidence.objects.filter(stuck).values_list("pk", flat=True)[:1000])
     from evidence.tasks import evidence_process_task
 
+    sent = 0
     for pk in ids:
-        evidence_process_task.delay(str(pk))
-    return len(ids)
+        try:
+            evidence_process_task.delay(str(pk))
+            sent += 1
+        except Exception:  # broker still down: the next sweep tries again
+            log.warning("sweep could not enqueue evidence %s", pk, exc_info=True)
+            break
+    return sent
 
 
 def broker_in_process() -> bool:

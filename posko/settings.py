@@ -110,9 +110,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when the broker is down: fail fast, the sweep re-enqueues later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                   "visibility_timeout": env_int("POSKO_BROKER_VISIBILITY_TIMEOUT", 900, minimum=1)}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = "Asia/Jakarta"
+# Hostile files must not hang a worker: the soft limit ends the item as failed, the hard one kills the child.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("POSKO_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
+CELERY_TASK_TIME_LIMIT = env_int("POSKO_TASK_TIME_LIMIT", 360, minimum=1)
+
 
 # --- Internationalisation: Indonesian first, English on request --------------------------------------------
 LANGUAGE_CODE = "id"
@@ -161,6 +166,31 @@ FILE_UPLOAD_HANDLERS = [
 # Files kept from a form that failed validation wait this long for the reporter to submit again.
 POSKO_STAGED_UPLOAD_HOURS = env_int("POSKO_STAGED_UPLOAD_HOURS", 24, minimum=1)
 
+# --- Evidence pipeline ------------------------------------------------------------------------------------------
+# Files above this are refused by the pipeline too (the intake limit is POSKO_MAX_FILE_MB).
+POSKO_PIPELINE_MAX_FILE_BYTES = env_int("POSKO_PIPELINE_MAX_FILE_MB", 2048, minimum=1) * 1024 * 1024
+# Images (and video frames) above this many pixels are refused before decoding: pixel floods and bombs.
+POSKO_MAX_IMAGE_PIXELS = env_int("POSKO_MAX_IMAGE_PIXELS", 120_000_000, minimum=1)
+POSKO_VIEW_MAX_PIXELS = env_int("POSKO_VIEW_MAX_PIXELS", 2048, minimum=320)
+POSKO_PHASH_MAX_DISTANCE = env_int("POSKO_PHASH_MAX_DISTANCE", 6, minimum=0)
+POSKO_MEDIA_TIMEOUT_SECONDS = env_int("POSKO_MEDIA_TIMEOUT_SECONDS", 30, minimum=1)
+# An item that crashed or timed out a worker this many times is marked failed instead of queued again.
+POSKO_PIPELINE_MAX_ATTEMPTS = env_int("POSKO_PIPELINE_MAX_ATTEMPTS", 4, minimum=1)
+# Address-space cap per worker process (MB); a decoder that asks for more gets a MemoryError, not the host.
+POSKO_WORKER_MEMORY_MB = env_int("POSKO_WORKER_MEMORY_MB", 3072, minimum=0)
+# Optional ClamAV daemon: a Unix socket path, or host:port.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET")
+CLAMD_TCP = env_str("CLAMD_TCP")
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60, minimum=1)
+# Link archiving: fetched at once, within these bounds; private addresses only when explicitly allowed.
+POSKO_ARCHIVE_LINKS = env_bool("POSKO_ARCHIVE_LINKS", True)
+POSKO_ARCHIVE_MAX_BYTES = env_int("POSKO_ARCHIVE_MAX_MB", 5, minimum=1) * 1024 * 1024
+POSKO_ARCHIVE_TIMEOUT_SECONDS = env_int("POSKO_ARCHIVE_TIMEOUT_SECONDS", 20, minimum=1)
+POSKO_ARCHIVE_MAX_REDIRECTS = env_int("POSKO_ARCHIVE_MAX_REDIRECTS", 5, minimum=0)
+POSKO_ARCHIVE_ALLOW_PRIVATE = env_bool("POSKO_ARCHIVE_ALLOW_PRIVATE", False)
+POSKO_ARCHIVE_SCREENSHOTS = env_bool("POSKO_ARCHIVE_SCREENSHOTS", True)
+POSKO_CHROMIUM = env_str("POSKO_CHROMIUM")
+
 # --- Tracking throttle: failed code+PIN attempts per client address and window ---------------------------------
 POSKO_TRACK_MAX_FAILURES = env_int("POSKO_TRACK_MAX_FAILURES", 5, minimum=1)
 POSKO_TRACK_WINDOW_SECONDS = env_int("POSKO_TRACK_WINDOW_SECONDS", 900, minimum=1)
@@ -169,6 +199,10 @@ POSKO_TRUSTED_PROXIES = env_int("POSKO_TRUSTED_PROXIES", 0, minimum=0)
 
 # Mounts /bench/bare/, the reference view of bench/intake.py. Never on in production.
 POSKO_BENCH_VIEWS = env_bool("POSKO_BENCH_VIEWS", False)
+
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:home"
+LOGOUT_REDIRECT_URL = "complaints:home"
 
 # --- Security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -221,6 +255,6 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
-    "evidence-sweep": {"task": "evidence.sweep", "schedule": 300.0},
+    "evidence-sweep": {"task": "evidence.sweep", "schedule": float(env_int("POSKO_SWEEP_SECONDS", 300, minimum=5))},
     "staged-upload-cleanup": {"task": "evidence.cleanup_staged", "schedule": 3600.0},
 }

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from complaints import api, views
+from complaints import api, staff_views, views
+from evidence import views as evidence_views
 from posko.health import healthz
-
-app_name_complaints = "complaints"
 
 complaint_patterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,18 @@ complaint_patterns = [
     path("lapor/terima/<str:code>/", views.report_receipt, name="receipt"),
     path("lacak/", views.report_track_view, name="track"),
     path("wilayah/pilih/", views.region_picker, name="region_picker"),
+]
+
+staff_patterns = [
+    path("", staff_views.staff_home, name="home"),
+    path("masuk/", auth_views.LoginView.as_view(template_name="staff/login.html"), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("laporan/<int:pk>/", staff_views.staff_report_evidence, name="report_evidence"),
+    path("bukti/<uuid:pk>/salinan/", evidence_views.evidence_copy, {"which": "view"}, name="evidence_view"),
+    path("bukti/<uuid:pk>/thumb/", evidence_views.evidence_copy, {"which": "thumb"}, name="evidence_thumb"),
+    path("bukti/<uuid:pk>/asli/", evidence_views.evidence_original, name="evidence_original"),
+    path("arsip/<uuid:pk>/tangkapan-layar/", evidence_views.capture_screenshot, name="capture_screenshot"),
+    path("arsip/<uuid:pk>/warc/", evidence_views.capture_warc, name="capture_warc"),
 ]
 
 api_patterns = [
@@ -27,6 +39,7 @@ api_patterns = [
 
 urlpatterns = [
     path("", include((complaint_patterns, "complaints"))),
+    path("staf/", include((staff_patterns, "staff"))),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

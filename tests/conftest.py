@@ -43,6 +43,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path, request):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests never reach the internet: links are archived only in the tests that serve the pages themselves.
+    settings.POSKO_ARCHIVE_LINKS = False
+    settings.POSKO_ARCHIVE_SCREENSHOTS = False
     # Tracking throttles live in the cache: start every test with none.
     from django.core.cache import cache
 
@@ -84,8 +87,9 @@ def database_url_for_subprocess() -> str:
 class Worker:
     """A real `celery worker` process on the test database and the real broker."""
 
-    def __init__(self, media_root: Path, log_path: Path, concurrency: int = 1):
+    def __init__(self, media_root: Path, log_path: Path, concurrency: int = 1, env: dict | None = None):
         self.media_root, self.log_path, self.concurrency = media_root, log_path, concurrency
+        self.extra_env = env or {}
         self.proc: subprocess.Popen | None = None
 
     def env(self) -> dict:
@@ -94,7 +98,9 @@ class Worker:
             "DATABASE_URL": database_url_for_subprocess(),
             "MEDIA_ROOT": str(self.media_root),
             "DATABASE_CONN_MAX_AGE": "0",
+            "POSKO_ARCHIVE_LINKS": "0",
         })
+        env.update(self.extra_env)
         return env
 
     def start(self) -> "Worker":

@@ -45,11 +45,14 @@ def test_a_missing_original_fails_with_a_reason(db):
     assert item.status == Evidence.Status.FAILED and item.status_reason
 
 
-def test_a_link_is_accepted(db):
-    item = services.evidence_attach_link(report=ReportFactory(), url="https://youtu.be/abc")
+def test_a_link_is_normalised_and_recognised(db):
+    item = services.evidence_attach_link(report=ReportFactory(), url="https://youtu.be/abc123?si=share")
     services.evidence_process(evidence_id=item.pk)
     item.refresh_from_db()
     assert item.status == Evidence.Status.READY and item.sha256 == ""
+    assert item.normalized_url == "https://youtube.com/watch?v=abc123"
+    assert (item.platform, item.post_id) == ("youtube", "abc123")
+    assert item.steps["archive"]["detail"].startswith("skipped")
 
 
 def test_an_unknown_id_is_ignored(db):

@@ -1,0 +1,56 @@
+"""Step 5: derived copies for people to look at: a viewing copy (photo, or a video's poster frame) with
+orientation applied and no metadata at all, and a thumbnail. Originals are never shown."""
+
+import io
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from evidence.pipeline import documents, photos, videos
+from evidence.pipeline.base import Context
+
+NAME = "derive"
+THUMB = 320
+
+
+def _jpeg(image: Image.Image, quality: int) -> ContentFile:
+    # Saved without exif=, icc_profile= or xmp=: Pillow writes none of the source's metadata.
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=quality, optimize=False, progressive=False)
+    return ContentFile(buf.getvalue())
+
+
+def _replace(field_file, name: str, content: ContentFile) -> None:
+    # Re-running the step replaces its own files instead of piling up numbered copies.
+    if field_file:
+        field_file.storage.delete(field_file.name)
+    field_file.save(name, content, save=False)
+
+
+def picture_for(ctx: Context) -> Image.Image | None:
+    view_max = settings.POSKO_VIEW_MAX_PIXELS
+    if ctx.family == "photo":
+        return photos.render(ctx.copy, view_max)
+    if ctx.family == "video":
+        frame = videos.poster(ctx.copy, ctx.item.metadata.get("duration_seconds"))
+        if frame is not None:
+            frame.thumbnail((view_max, view_max), Image.Resampling.LANCZOS)
+        return frame
+    if ctx.family == "document":
+        return documents.first_page(ctx.copy, THUMB * 2)
+    return None
+
+
+def run(ctx: Context) -> str:
+    picture = picture_for(ctx)
+    if picture is None:
+        return "nothing to derive"
+    item = ctx.item
+    if ctx.family in ("photo", "video"):
+        _replace(item.viewing_copy, "view.jpg", _jpeg(picture, 85))
+    thumb = picture.copy()
+    thumb.thumbnail((THUMB, THUMB), Image.Resampling.LANCZOS)
+    _replace(item.thumbnail, "thumb.jpg", _jpeg(thumb, 80))
+    ctx.preview = thumb
+    return f"viewing copy {picture.size[0]}×{picture.size[1]}"

@@ -1,0 +1,47 @@
+"""PDF documents: page count and the author and date fields (pypdf); the first page as a picture
+(PDFium, bundled in the pypdfium2 wheel)."""
+
+import pypdf
+import pypdfium2
+from PIL import Image
+
+from evidence.pipeline.base import Rejected
+
+_FIELDS = {"/Title": "title", "/Author": "author", "/Creator": "creator", "/Producer": "producer",
+           "/CreationDate": "created", "/ModDate": "modified"}
+MAX_PAGES_RENDERED = 1
+
+
+def extract(path) -> dict:
+    try:
+        reader = pypdf.PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception:  # noqa: BLE001 - any failure means: encrypted with a password
+                return {"encrypted": True}
+        meta = {"pages": len(reader.pages), "encrypted": bool(reader.is_encrypted)}
+        info = reader.metadata or {}
+        for key, name in _FIELDS.items():
+            value = info.get(key)
+            if value:
+                meta[name] = str(value)[:200]
+    except (pypdf.errors.PyPdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise Rejected("The PDF is damaged and cannot be read.") from exc
+    return meta
+
+
+def first_page(path, width: int) -> Image.Image | None:
+    try:
+        document = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError as exc:
+        raise Rejected("The PDF is damaged and cannot be shown.") from exc
+    try:
+        if len(document) == 0:
+            return None
+        page = document[0]
+        page_width = page.get_width() or 1
+        scale = max(0.1, min(4.0, width / page_width))
+        return page.render(scale=scale).to_pil().convert("RGB")
+    finally:
+        document.close()

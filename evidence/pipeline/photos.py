@@ -1,0 +1,126 @@
+"""Photos: EXIF facts, and copies that show the picture the right way up with every piece of metadata gone."""
+
+import contextlib
+import datetime as dt
+
+from django.conf import settings
+from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from evidence.pipeline.base import Rejected
+
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+try:  # HEIC/HEIF from phones; the wheel bundles libheif.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+except ImportError:  # pragma: no cover - the dependency is in the lock file
+    pillow_heif = None
+
+_EXIF_DATES = (0x9003, 0x9004)  # DateTimeOriginal, DateTimeDigitized (Exif IFD)
+_EXIF_OFFSETS = (0x9011, 0x9012)  # OffsetTimeOriginal, OffsetTimeDigitized
+
+
+def open_checked(path) -> Image.Image:
+    """Open an image lazily and refuse pixel floods before any pixel is decoded."""
+    Image.MAX_IMAGE_PIXELS = settings.POSKO_MAX_IMAGE_PIXELS
+    try:
+        image = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        raise Rejected("The image is too large in pixels to be opened safely (a pixel flood).") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise Rejected("The image is damaged or not a real image.") from exc
+    width, height = image.size
+    if width * height > settings.POSKO_MAX_IMAGE_PIXELS or width <= 0 or height <= 0:
+        image.close()
+        raise Rejected(f"The image is too large in pixels to be opened safely ({width}×{height}).")
+    return image
+
+
+def _text(value) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return str(value).replace("\x00", "").strip()[:120]
+
+
+def _gps_degrees(values, ref) -> float | None:
+    try:
+        d, m, s = (float(v) for v in values)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    degrees = d + m / 60 + s / 3600
+    return round(-degrees if _text(ref).upper() in ("S", "W") else degrees, 7)
+
+
+def _taken(exif_ifd, base) -> str | None:
+    for tag, offset_tag in zip(_EXIF_DATES, _EXIF_OFFSETS, strict=True):
+        raw = exif_ifd.get(tag)
+        if raw:
+            try:
+                moment = dt.datetime.strptime(_text(raw)[:19], "%Y:%m:%d %H:%M:%S")
+            except ValueError:
+                continue
+            offset = _text(exif_ifd.get(offset_tag) or "")
+            return moment.isoformat() + (offset if offset[:1] in "+-" else "")
+    raw = base.get(0x0132)  # DateTime, when the file was last written
+    if raw:
+        try:
+            return dt.datetime.strptime(_text(raw)[:19], "%Y:%m:%d %H:%M:%S").isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def extract(path) -> dict:
+    with open_checked(path) as image:
+        exif = image.getexif()
+        exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
+        gps_ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
+        meta = {
+            "format": image.format,
+            "width": image.size[0],
+            "height": image.size[1],
+            "mode": image.mode,
+            "frames": getattr(image, "n_frames", 1),
+            "taken_at": _taken(exif_ifd, exif),
+            "camera_make": _text(exif.get(0x010F, "")) or None,
+            "camera_model": _text(exif.get(0x0110, "")) or None,
+            "software": _text(exif.get(0x0131, "")) or None,
+            "orientation": int(exif.get(0x0112, 1) or 1),
+        }
+        if gps_ifd:
+            lat = _gps_degrees(gps_ifd.get(2), gps_ifd.get(1))
+            lon = _gps_degrees(gps_ifd.get(4), gps_ifd.get(3))
+            if lat is not None and lon is not None:
+                meta["gps"] = {"latitude": lat, "longitude": lon}
+                if gps_ifd.get(6) is not None:
+                    with contextlib.suppress(TypeError, ValueError, ZeroDivisionError):
+                        meta["gps"]["altitude"] = round(float(gps_ifd[6]), 1)
+        meta["has_xmp"] = bool(image.info.get("xmp") or image.info.get("XML:com.adobe.xmp"))
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+def viewable(image: Image.Image) -> Image.Image:
+    """Upright RGB pixels only: orientation applied, transparency flattened onto white, first frame only."""
+    image.seek(0)
+    upright = ImageOps.exif_transpose(image)
+    if upright.mode in ("RGBA", "LA", "P"):
+        upright = upright.convert("RGBA")
+        background = Image.new("RGB", upright.size, (255, 255, 255))
+        background.paste(upright, mask=upright.getchannel("A"))
+        return background
+    return upright.convert("RGB")
+
+
+def render(path, view_max: int) -> Image.Image:
+    """The picture for the viewing copy, decoded at a reduced scale where the format allows (JPEG draft mode),
+    which keeps a 50-megapixel photo well inside the worker's memory bound."""
+    with open_checked(path) as image:
+        if image.format == "JPEG":
+            image.draft("RGB", (view_max, view_max))
+        try:
+            image.load()
+            picture = viewable(image)
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+            raise Rejected("The image is damaged or truncated and cannot be shown.") from exc
+    picture.thumbnail((view_max, view_max), Image.Resampling.LANCZOS)
+    return picture

@@ -1,0 +1,93 @@
+"""Serving evidence to staff: viewing copies and thumbnails inline, originals and archives as attachments
+after a stated reason, each access recorded. Every response is sandboxed: nothing in it can run."""
+
+import re
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from evidence.access import capture_for_user, evidence_for_user
+from evidence.custody import MIN_REASON, REASON_HELP, custody_record
+from evidence.models import CustodyEvent
+
+# Served files never run: no scripts, no plugins, no frames, and the browser must not guess their type.
+SANDBOX_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+def _safe_name(name: str, fallback: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name or "").strip("._")[:120]
+    return cleaned or fallback
+
+
+def _file_response(field_file, *, content_type: str, attachment: bool, filename: str, private_cache: bool):
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=content_type, as_attachment=attachment, filename=filename)
+    response["Content-Security-Policy"] = SANDBOX_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, max-age=3600" if private_cache else "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def evidence_copy(request, pk, which: str):
+    item = evidence_for_user(request, pk)
+    field_file = {"view": item.viewing_copy, "thumb": item.thumbnail}[which]
+    if item.quarantined:
+        raise Http404
+    return _file_response(field_file, content_type="image/jpeg", attachment=False,
+                          filename=f"{item.pk}-{which}.jpg", private_cache=True)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), min_length=MIN_REASON, max_length=500, help_text=REASON_HELP,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_original(request, pk):
+    """GET asks for a reason; POST with a reason records the custody event, then sends the original as an
+    attachment of unspecified type, so no browser renders it."""
+    item = evidence_for_user(request, pk, original=True)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        custody_record(request=request, item=item, action=CustodyEvent.Action.DOWNLOAD_ORIGINAL,
+                       reason=form.cleaned_data["reason"], sha256=item.sha256)
+        return _file_response(item.file, content_type="application/octet-stream", attachment=True,
+                              filename=_safe_name(item.original_name, str(item.pk)), private_cache=False)
+    return render(request, "evidence/original_reason.html", {"item": item, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def capture_screenshot(request, pk):
+    capture = capture_for_user(request, pk)
+    return _file_response(capture.screenshot, content_type="image/png", attachment=False,
+                          filename=f"{capture.pk}.png", private_cache=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def capture_warc(request, pk):
+    capture = capture_for_user(request, pk)
+    item = evidence_for_user(request, capture.evidence_id, original=True)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        custody_record(request=request, item=item, action=CustodyEvent.Action.DOWNLOAD_ARCHIVE,
+                       reason=form.cleaned_data["reason"], sha256=capture.warc_sha256)
+        return _file_response(capture.warc, content_type="application/octet-stream", attachment=True,
+                              filename=f"{capture.pk}.warc.gz", private_cache=False)
+    return render(request, "evidence/original_reason.html", {"item": item, "form": form, "capture": capture},
+                  status=400 if request.method == "POST" else 200)
