@@ -86,10 +86,11 @@ def normalize(raw: str) -> NormalizedLink:
             account = segments[0][1:]
     elif platform == "x":
         if len(segments) >= 3 and segments[1] == "status":
-            account, post_id = segments[0], segments[2]
+            account, post_id = segments[0].lower(), segments[2]
             path = f"/{account}/status/{post_id}"
         elif segments:
-            account = segments[0]
+            account = segments[0].lower()
+            path = f"/{account}"
         query = []
     elif platform == "instagram":
         if len(segments) >= 2 and segments[0] in ("p", "reel", "reels", "tv"):
@@ -98,11 +99,12 @@ def normalize(raw: str) -> NormalizedLink:
         elif len(segments) >= 3 and segments[1] in ("p", "reel", "tv"):
             account, post_id, path = segments[0], segments[2], f"/{segments[1]}/{segments[2]}/"
         elif segments:
-            account, path = segments[0], f"/{segments[0]}/"
+            account = segments[0].lower()
+            path = f"/{account}/"
         query = []
     elif platform == "tiktok":
         if len(segments) >= 3 and segments[0].startswith("@") and segments[1] in ("video", "photo"):
-            account, post_id = segments[0][1:], segments[2]
+            account, post_id = segments[0][1:].lower(), segments[2]
             path = f"/@{account}/{segments[1]}/{post_id}"
         elif segments and segments[0].startswith("@"):
             account = segments[0][1:]
@@ -111,7 +113,7 @@ def normalize(raw: str) -> NormalizedLink:
         query = []
     elif platform == "threads":
         if len(segments) >= 3 and segments[0].startswith("@") and segments[1] == "post":
-            account, post_id = segments[0][1:], segments[2]
+            account, post_id = segments[0][1:].lower(), segments[2]
             path = f"/@{account}/post/{post_id}"
         elif segments and segments[0].startswith("@"):
             account = segments[0][1:]
@@ -119,7 +121,7 @@ def normalize(raw: str) -> NormalizedLink:
     elif platform == "telegram":
         rest = segments[1:] if segments[:1] == ["s"] else segments
         if rest:
-            account = rest[0]
+            account = rest[0].lower()
             if len(rest) > 1 and rest[1].isdigit():
                 post_id = rest[1]
             path = "/" + "/".join([account] + ([post_id] if post_id else []))
@@ -132,7 +134,9 @@ def normalize(raw: str) -> NormalizedLink:
         query = []
     elif platform == "facebook":
         params = dict(query)
-        if params.get("story_fbid"):
+        if bare == "fb.watch" and segments:
+            post_id = segments[0]
+        elif params.get("story_fbid"):
             post_id, account = params["story_fbid"], params.get("id", "")
         elif params.get("fbid"):
             post_id = params["fbid"]
@@ -148,8 +152,6 @@ def normalize(raw: str) -> NormalizedLink:
             post_id = segments[-1]
         elif segments and segments[0] not in ("story.php", "permalink.php", "photo.php", "watch", "photo"):
             account = segments[0]
-        if bare == "fb.watch" and segments:
-            post_id = segments[0]
 
     if platform != "web":
         scheme = "https"
@@ -157,5 +159,5 @@ def normalize(raw: str) -> NormalizedLink:
             path = path.rstrip("/") or "/"
     url = urlunsplit((scheme, bare if platform != "web" else host, path, urlencode(query), ""))
     if platform in ("x", "instagram", "tiktok", "threads", "telegram"):
-        account = account.lower()  # handles on these platforms are case-insensitive
+        account = account.lower()  # handles on these platforms are case-insensitive (and lower-cased in paths)
     return NormalizedLink(url=url, platform=platform, account=account, post_id=post_id)

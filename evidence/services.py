@@ -115,7 +115,7 @@ def evidence_sweep(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     stale_claim = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     stuck = (
-        Q(status=Evidence.Status.PENDING, created_at__lt=now - dt.timedelta(seconds=60))
+        Q(status=Evidence.Status.PENDING, created_at__lt=now - dt.timedelta(seconds=settings.POSKO_SWEEP_PENDING_SECONDS))
         | Q(status=Evidence.Status.PROCESSING, claimed_at__lt=stale_claim)
         | Q(status=Evidence.Status.FAILED, steps__retry=True, claimed_at__lt=now - dt.timedelta(hours=1))
     )

@@ -110,8 +110,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when the broker is down: fail fast, the sweep re-enqueues later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
-                                   "visibility_timeout": env_int("POSKO_BROKER_VISIBILITY_TIMEOUT", 900, minimum=1)}
+# Redis gives a task whose worker died without acknowledging it back to the queue once it has been invisible
+# for visibility_timeout seconds (longer than any task may run); workers look for such tasks every
+# restore_interval × restore_throttle seconds (kombu.transport.redis).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "visibility_timeout": env_int("POSKO_BROKER_VISIBILITY_TIMEOUT", 900, minimum=1),
+    "unacked_restore_interval": env_int("POSKO_BROKER_RESTORE_INTERVAL", 10, minimum=1),
+    "unacked_restore_throttle": env_int("POSKO_BROKER_RESTORE_THROTTLE", 10, minimum=1),
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = "Asia/Jakarta"
 # Hostile files must not hang a worker: the soft limit ends the item as failed, the hard one kills the child.
@@ -174,6 +183,8 @@ POSKO_MAX_IMAGE_PIXELS = env_int("POSKO_MAX_IMAGE_PIXELS", 120_000_000, minimum=
 POSKO_VIEW_MAX_PIXELS = env_int("POSKO_VIEW_MAX_PIXELS", 2048, minimum=320)
 POSKO_PHASH_MAX_DISTANCE = env_int("POSKO_PHASH_MAX_DISTANCE", 6, minimum=0)
 POSKO_MEDIA_TIMEOUT_SECONDS = env_int("POSKO_MEDIA_TIMEOUT_SECONDS", 30, minimum=1)
+# The periodic sweep re-queues items left pending this long (the broker was down when they came in).
+POSKO_SWEEP_PENDING_SECONDS = env_int("POSKO_SWEEP_PENDING_SECONDS", 60, minimum=0)
 # An item that crashed or timed out a worker this many times is marked failed instead of queued again.
 POSKO_PIPELINE_MAX_ATTEMPTS = env_int("POSKO_PIPELINE_MAX_ATTEMPTS", 4, minimum=1)
 # Address-space cap per worker process (MB); a decoder that asks for more gets a MemoryError, not the host.

@@ -87,9 +87,10 @@ def database_url_for_subprocess() -> str:
 class Worker:
     """A real `celery worker` process on the test database and the real broker."""
 
-    def __init__(self, media_root: Path, log_path: Path, concurrency: int = 1, env: dict | None = None):
+    def __init__(self, media_root: Path, log_path: Path, concurrency: int = 1, env: dict | None = None,
+                 beat: bool = False):
         self.media_root, self.log_path, self.concurrency = media_root, log_path, concurrency
-        self.extra_env = env or {}
+        self.extra_env, self.beat = env or {}, beat
         self.proc: subprocess.Popen | None = None
 
     def env(self) -> dict:
@@ -107,7 +108,8 @@ class Worker:
         self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "posko", "worker", "-l", "INFO", "-c", str(self.concurrency),
-             "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}-{time.monotonic_ns()}@%h"],
+             "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+             *(["-B", "-s", str(self.log_path.with_suffix(".beat"))] if self.beat else [])],
             cwd=ROOT, env=self.env(), stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
@@ -174,3 +176,32 @@ def phone_page(browser, live_server, ref_data):
     page.set_default_timeout(20000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def clamd_socket(tmp_path_factory):
+    """A real clamd (ClamAV's daemon) whose only signature is one this fixture writes: the EICAR test string."""
+    from tests.samples import EICAR
+
+    binary = shutil.which("clamd") or ("/usr/sbin/clamd" if Path("/usr/sbin/clamd").exists() else None)
+    if not binary:
+        pytest.fail("clamd is not installed: run the suite with bin/test, which installs clamav-daemon")
+    root = tmp_path_factory.mktemp("clamd")
+    (root / "db").mkdir()
+    (root / "db" / "posko-test.ndb").write_text(f"Posko.Test.EICAR:0:*:{EICAR.hex()}\n")
+    sock = root / "clamd.sock"
+    (root / "clamd.conf").write_text(
+        f"Foreground yes\nLocalSocket {sock}\nDatabaseDirectory {root / 'db'}\nLogFile {root / 'clamd.log'}\n"
+        f"TemporaryDirectory {root}\n"
+    )
+    proc = subprocess.Popen([binary, "-c", str(root / "clamd.conf")], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while not sock.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            log = (root / "clamd.log").read_text() if (root / "clamd.log").exists() else ""
+            pytest.fail(f"clamd did not start: {log[-2000:]}")
+        time.sleep(0.1)
+    yield str(sock)
+    proc.terminate()
+    proc.wait(timeout=20)
