@@ -9,6 +9,7 @@ A step ends the run by raising: `Rejected` (not acceptable; quarantined when dan
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -96,7 +97,10 @@ def run(*, evidence_id, retrying: bool = False, final_attempt: bool = True) -> E
                 _record(item, name, False, f"{exc.__class__.__name__}")
                 raise PermanentFailure(f"Processing failed in step {name} ({exc.__class__.__name__}).") from exc
             _record(item, name, True, detail or "")
-            _save(item)
+            if step is hashing:
+                # Saved as soon as it is known: the duplicate search of a twin processed at the same moment
+                # must be able to see it. The other steps' results are saved once, at the end.
+                Evidence.objects.filter(pk=item.pk).update(sha256=item.sha256, size=item.size)
         item.status = Evidence.Status.READY
         item.processed_at = timezone.now()
     except Rejected as exc:
@@ -113,5 +117,7 @@ def run(*, evidence_id, retrying: bool = False, final_attempt: bool = True) -> E
         item.status, item.status_reason = Evidence.Status.FAILED, exc.reason
     finally:
         ctx.cleanup()
-    _save(item)
+    with transaction.atomic():
+        _save(item)
+        dedupe.matches_save(ctx)
     return item

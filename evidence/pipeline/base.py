@@ -43,6 +43,7 @@ class Context:
     family: str = ""  # photo, video, audio, document
     media_type: str = ""
     preview: object = None  # a PIL image the derive step made, reused for the perceptual hash
+    matches: list = field(default_factory=list)  # (other item, kind, distance) found by the duplicates step
 
     def cleanup(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)

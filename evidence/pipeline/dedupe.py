@@ -23,37 +23,44 @@ def dhash(image: Image.Image) -> str:
     return f"{bits:016x}"
 
 
-def _link(item: Evidence, other: Evidence, kind: str, distance: int = 0) -> None:
-    DuplicateMatch.objects.bulk_create(
-        [DuplicateMatch(evidence=item, other=other, kind=kind, distance=distance),
-         DuplicateMatch(evidence=other, other=item, kind=kind, distance=distance)],
-        ignore_conflicts=True,
-    )
-
-
 def run(ctx: Context) -> str:
+    """Find the matches in one query; they are written with the item's final save (one transaction)."""
     item = ctx.item
     if ctx.preview is not None and ctx.family in ("photo", "video"):
         item.phash = dhash(ctx.preview)
-    found = 0
-    # Any status: two copies of a file processed at the same moment still find each other, since each item
-    # records its hash before this step runs.
-    others = Evidence.objects.exclude(pk=item.pk)
+    wanted = Q(pk__in=[])
     if item.sha256:
-        for other in others.filter(sha256=item.sha256).only("id"):
-            _link(item, other, DuplicateMatch.Kind.SAME_FILE)
-            found += 1
+        wanted |= Q(sha256=item.sha256)
     if item.url_key:
-        for other in others.filter(url_key=item.url_key).only("id"):
-            _link(item, other, DuplicateMatch.Kind.SAME_LINK)
-            found += 1
+        wanted |= Q(url_key=item.url_key)
     if item.phash:
-        target = int(item.phash, 16)
-        limit = settings.POSKO_PHASH_MAX_DISTANCE
-        # Hamming distance in Python over the hashes only: 100,000 photos take a few tens of milliseconds.
-        for pk, value in others.filter(~Q(phash="")).exclude(sha256=item.sha256).values_list("pk", "phash"):
-            distance = (int(value, 16) ^ target).bit_count()
+        wanted |= ~Q(phash="")
+    target = int(item.phash, 16) if item.phash else None
+    limit = settings.POSKO_PHASH_MAX_DISTANCE
+    # Any status: two copies of a file processed at the same moment still find each other, since each item
+    # records its hash before this step runs. The Hamming distances are computed here over the hashes only
+    # (100,000 photos take a few tens of milliseconds).
+    for pk, sha, key, phash in Evidence.objects.exclude(pk=item.pk).filter(wanted).values_list(
+            "pk", "sha256", "url_key", "phash"):
+        other = Evidence(pk=pk)
+        if item.sha256 and sha == item.sha256:
+            ctx.matches.append((other, DuplicateMatch.Kind.SAME_FILE, 0))
+        elif item.url_key and key == item.url_key:
+            ctx.matches.append((other, DuplicateMatch.Kind.SAME_LINK, 0))
+        elif target is not None and phash:
+            distance = (int(phash, 16) ^ target).bit_count()
             if distance <= limit:
-                _link(item, Evidence(pk=pk), DuplicateMatch.Kind.SIMILAR_PHOTO, distance)
-                found += 1
-    return f"{found} match(es)"
+                ctx.matches.append((other, DuplicateMatch.Kind.SIMILAR_PHOTO, distance))
+    return f"{len(ctx.matches)} match(es)"
+
+
+def matches_save(ctx: Context) -> None:
+    """Record the matches in both directions, so each item lists its own with one query. Re-running adds
+    nothing: a unique constraint, conflicts ignored."""
+    item = ctx.item
+    rows = []
+    for other, kind, distance in ctx.matches:
+        rows.append(DuplicateMatch(evidence=item, other=other, kind=kind, distance=distance))
+        rows.append(DuplicateMatch(evidence=other, other=item, kind=kind, distance=distance))
+    if rows:
+        DuplicateMatch.objects.bulk_create(rows, ignore_conflicts=True)

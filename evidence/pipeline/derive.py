@@ -35,7 +35,7 @@ def picture_for(ctx: Context) -> Image.Image | None:
     if ctx.family == "video":
         frame = videos.poster(ctx.copy, ctx.item.metadata.get("duration_seconds"))
         if frame is not None:
-            frame.thumbnail((view_max, view_max), Image.Resampling.LANCZOS)
+            frame.thumbnail((view_max, view_max), Image.Resampling.BICUBIC, reducing_gap=2.0)
         return frame
     if ctx.family == "document":
         return documents.first_page(ctx.copy, THUMB * 2)
@@ -50,7 +50,7 @@ def run(ctx: Context) -> str:
     if ctx.family in ("photo", "video"):
         _replace(item.viewing_copy, "view.jpg", _jpeg(picture, 85))
     thumb = picture.copy()
-    thumb.thumbnail((THUMB, THUMB), Image.Resampling.LANCZOS)
+    thumb.thumbnail((THUMB, THUMB), Image.Resampling.BICUBIC, reducing_gap=2.0)
     _replace(item.thumbnail, "thumb.jpg", _jpeg(thumb, 80))
     ctx.preview = thumb
     return f"viewing copy {picture.size[0]}×{picture.size[1]}"
