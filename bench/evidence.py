@@ -232,6 +232,7 @@ def main():
     env = bench_env(db_name, work / "media")
     env["POSKO_ARCHIVE_LINKS"] = "0"
     env["POSKO_MAX_FILE_MB"] = "2048"
+    env.setdefault("POSKO_WORKER_PREFETCH", os.environ.get("POSKO_WORKER_PREFETCH", "1"))
     print(f"preparing database {db_name} ...", flush=True)
     fresh_database(env, db_name)
     _django(env)

@@ -73,8 +73,9 @@ class Evidence(models.Model):
     steps = models.JSONField(default=dict, blank=True, help_text="Outcome of each pipeline step")
     viewing_copy = models.FileField(storage=_evidence_storage, upload_to=derived_path, max_length=200, blank=True)
     thumbnail = models.FileField(storage=_evidence_storage, upload_to=derived_path, max_length=200, blank=True)
-    # 64-bit difference hash of photos and poster frames, as 16 hex digits, for near-duplicate search.
-    phash = models.CharField(max_length=16, blank=True, db_index=True)
+    # 64-bit difference hash of photos and poster frames (stored as a signed 64-bit integer, so PostgreSQL can
+    # compute Hamming distances itself), for near-duplicate search.
+    phash = models.BigIntegerField(null=True, blank=True)
     # Links: the normalised form, its SHA-256 (an index-friendly key) and what it points to.
     normalized_url = models.URLField(max_length=2000, blank=True)
     url_key = models.CharField(max_length=64, blank=True, db_index=True)
@@ -94,6 +95,10 @@ class Evidence(models.Model):
     @property
     def is_file(self) -> bool:
         return self.kind != self.Kind.LINK
+
+    @property
+    def phash_hex(self) -> str:
+        return "" if self.phash is None else f"{self.phash & (2**64 - 1):016x}"
 
 
 class StagedUpload(models.Model):

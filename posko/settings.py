@@ -107,7 +107,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # the worker running it dies (Celery docs, "Should I use retry or acks_late?").
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("POSKO_WORKER_PREFETCH", 1, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when the broker is down: fail fast, the sweep re-enqueues later.
 # Redis gives a task whose worker died without acknowledging it back to the queue once it has been invisible

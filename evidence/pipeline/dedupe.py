@@ -2,55 +2,63 @@
 or a near-identical photo (64-bit difference hash within POSKO_PHASH_MAX_DISTANCE bits)."""
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
 from PIL import Image
 
 from evidence.models import DuplicateMatch, Evidence
 from evidence.pipeline.base import Context
 
 NAME = "duplicates"
+_SIGN = 2**63
 
 
-def dhash(image: Image.Image) -> str:
+def dhash(image: Image.Image) -> int:
     """Difference hash (Krawetz, 'Kind of like that', 2013): 9×8 grey pixels, one bit per left/right
-    brightness step. Robust to scaling and re-compression, cheap to compare by Hamming distance."""
+    brightness step, robust to scaling and re-compression. Returned as a signed 64-bit integer."""
     small = image.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
     pixels = small.tobytes()
     bits = 0
     for row in range(8):
         for col in range(8):
             bits = (bits << 1) | (pixels[row * 9 + col] > pixels[row * 9 + col + 1])
-    return f"{bits:016x}"
+    return bits - 2**64 if bits >= _SIGN else bits
+
+
+def similar(item: Evidence, limit: int) -> list[tuple[int, int]]:
+    """(pk, distance) of the other items whose hash is within `limit` bits. PostgreSQL computes the distance
+    in the scan (bit_count of the XOR); elsewhere the hashes are compared here."""
+    others = Evidence.objects.exclude(pk=item.pk).filter(phash__isnull=False)
+    if connection.vendor == "postgresql":
+        distance = "bit_count((phash # %s)::bit(64))"
+        table = Evidence._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, {distance} FROM {table} WHERE phash IS NOT NULL AND id <> %s AND {distance} <= %s",  # noqa: S608
+                [item.phash, item.pk, item.phash, limit],
+            )
+            return list(cursor.fetchall())
+    return [(pk, d) for pk, value in others.values_list("pk", "phash")
+            if (d := ((value ^ item.phash) & (2**64 - 1)).bit_count()) <= limit]
 
 
 def run(ctx: Context) -> str:
-    """Find the matches in one query; they are written with the item's final save (one transaction)."""
+    """Find the matches; they are written with the item's final save (one transaction)."""
     item = ctx.item
     if ctx.preview is not None and ctx.family in ("photo", "video"):
         item.phash = dhash(ctx.preview)
-    wanted = Q(pk__in=[])
-    if item.sha256:
-        wanted |= Q(sha256=item.sha256)
-    if item.url_key:
-        wanted |= Q(url_key=item.url_key)
-    if item.phash:
-        wanted |= ~Q(phash="")
-    target = int(item.phash, 16) if item.phash else None
-    limit = settings.POSKO_PHASH_MAX_DISTANCE
     # Any status: two copies of a file processed at the same moment still find each other, since each item
-    # records its hash before this step runs. The Hamming distances are computed here over the hashes only
-    # (100,000 photos take a few tens of milliseconds).
-    for pk, sha, key, phash in Evidence.objects.exclude(pk=item.pk).filter(wanted).values_list(
-            "pk", "sha256", "url_key", "phash"):
-        other = Evidence(pk=pk)
-        if item.sha256 and sha == item.sha256:
-            ctx.matches.append((other, DuplicateMatch.Kind.SAME_FILE, 0))
-        elif item.url_key and key == item.url_key:
-            ctx.matches.append((other, DuplicateMatch.Kind.SAME_LINK, 0))
-        elif target is not None and phash:
-            distance = (int(phash, 16) ^ target).bit_count()
-            if distance <= limit:
-                ctx.matches.append((other, DuplicateMatch.Kind.SIMILAR_PHOTO, distance))
+    # records its hash before this step runs.
+    others = Evidence.objects.exclude(pk=item.pk)
+    same_file = set()
+    if item.sha256:
+        same_file = set(others.filter(sha256=item.sha256).values_list("pk", flat=True))
+        ctx.matches += [(Evidence(pk=pk), DuplicateMatch.Kind.SAME_FILE, 0) for pk in same_file]
+    if item.url_key:
+        ctx.matches += [(Evidence(pk=pk), DuplicateMatch.Kind.SAME_LINK, 0)
+                        for pk in others.filter(url_key=item.url_key).values_list("pk", flat=True)]
+    if item.phash is not None:
+        ctx.matches += [(Evidence(pk=pk), DuplicateMatch.Kind.SIMILAR_PHOTO, distance)
+                        for pk, distance in similar(item, settings.POSKO_PHASH_MAX_DISTANCE) if pk not in same_file]
     return f"{len(ctx.matches)} match(es)"
 
 
