@@ -27,6 +27,12 @@ def main(po_path: str, table_path: str) -> None:
                 block = block.replace('msgstr[1] ""', f"msgstr[1] {_quote(plural[msgid])}")
             elif msgid not in plural:
                 missing.append(msgid)
+        elif "#, fuzzy" in block and "msgid_plural" not in block:
+            # msgmerge's guess from a similar string is usually wrong: use the table or leave it empty.
+            head = block[: block.index("msgstr ")]
+            block = head + f"msgstr {_quote(singular.get(msgid, ''))}"
+            if msgid not in singular:
+                missing.append(msgid)
         elif re.search(r'^msgstr ""\s*$', block, re.M) and block.rstrip().endswith('msgstr ""'):
             if msgid in singular:
                 block = block.rstrip()[: -len('msgstr ""')] + f"msgstr {_quote(singular[msgid])}"
