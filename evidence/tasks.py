@@ -12,8 +12,11 @@ MAX_RETRIES = 5
              max_retries=MAX_RETRIES)
 def evidence_process_task(self, evidence_id: str) -> None:
     retries = self.request.retries or 0
+    # In-process (no broker) a retry would run again at once inside the web request: give up right away and
+    # leave the reason on the item instead.
+    final = retries >= MAX_RETRIES or bool(self.request.is_eager)
     try:
-        services.evidence_process(evidence_id=evidence_id, retrying=retries > 0, final_attempt=retries >= MAX_RETRIES)
+        services.evidence_process(evidence_id=evidence_id, retrying=retries > 0, final_attempt=final)
     except TransientFailure as exc:
         # Backoff 15 s, 30 s, 1 min, 2 min, 4 min; then the item stays failed with its reason.
         raise self.retry(countdown=min(600, 15 * 2**retries), exc=exc) from None

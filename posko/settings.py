@@ -83,6 +83,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if not env_str("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs its folder on a fresh checkout
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite: wait for the writer lock instead of failing at once when the in-process tasks write.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -7,6 +7,7 @@ import random
 from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -129,7 +130,7 @@ def demo_reports_ensure(*, count: int = 50, seed: int = 2024) -> int:
                  for k in range(rng.choice([1, 1, 2]))]
         links = [{"url": f"https://www.facebook.com/demo.akun{index}/posts/{rng.randrange(10**9, 10**10)}",
                   "caption": "Unggahan terlapor"}] if rng.random() < 0.6 else []
-        with transaction.atomic():
+        with override_settings(POSKO_ARCHIVE_LINKS=False), transaction.atomic():
             receipt = intake.report_submit(data=data, accused=accused, files=files, links=links)
             report = receipt.report
             # Back-date the report into the election it is about, as if it had been filed then.
@@ -142,6 +143,8 @@ def demo_reports_ensure(*, count: int = 50, seed: int = 2024) -> int:
             if status != "submitted":
                 ReportEvent.objects.create(report=report, at=filed + dt.timedelta(days=1), from_status="submitted",
                                            to_status=status, note="Demo")
-        for item in report.evidence.all():
-            evidence_services.evidence_process(evidence_id=item.pk)
+        # Demo links point at made-up posts: never fetch them.
+        with override_settings(POSKO_ARCHIVE_LINKS=False):
+            for item in report.evidence.all():
+                evidence_services.evidence_process(evidence_id=item.pk)
     return count

@@ -44,7 +44,7 @@ def _save(item: Evidence) -> None:
     item.save(update_fields=[
         "kind", "size", "sha256", "status", "status_reason", "processed_at", "detected_type", "quarantined",
         "metadata", "steps", "viewing_copy", "thumbnail", "phash", "normalized_url", "url_key", "platform",
-        "account", "post_id",
+        "account", "post_id", "finished_runs",
     ])
 
 
@@ -65,7 +65,7 @@ def run(*, evidence_id, retrying: bool = False, final_attempt: bool = True) -> E
     item = _claim(evidence_id, retrying=retrying)
     if item is None:
         return Evidence.objects.filter(pk=evidence_id).first()
-    if item.attempts > settings.POSKO_PIPELINE_MAX_ATTEMPTS:
+    if item.attempts - item.finished_runs > settings.POSKO_PIPELINE_MAX_ATTEMPTS:
         # A worker died or timed out on this item every time (a hostile file): stop feeding it to workers.
         item.status = Evidence.Status.FAILED
         item.status_reason = "Processing stopped: the item crashed or timed out a worker repeatedly."
@@ -75,6 +75,8 @@ def run(*, evidence_id, retrying: bool = False, final_attempt: bool = True) -> E
     ctx = Context(item=item)
     item.steps.pop("retry", None)
     item.status_reason = ""
+    # Counted now and saved with whatever this run records: a run that never saves was a crash.
+    item.finished_runs += 1
     steps = LINK_STEPS if item.kind == Evidence.Kind.LINK else FILE_STEPS
     try:
         for step in steps:

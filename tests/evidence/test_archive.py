@@ -179,3 +179,15 @@ def test_the_warc_is_valid_gzip(db, site, archiving):
     capture = run(link(f"{site}/post")).captures.get()
     with capture.warc.open("rb") as fh:
         assert gzip.decompress(fh.read()).startswith(b"WARC/1")
+
+
+def test_in_process_mode_does_not_retry_inside_the_request(db, archiving, django_capture_on_commit_callbacks):
+    """Without a broker tasks run in the web request: a network failure must end at once, with its reason."""
+    from tests.conftest import _free_port
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item = link(f"http://127.0.0.1:{_free_port()}/nothing-listens-here")
+        services.evidence_enqueue([item.pk])
+    item.refresh_from_db()
+    assert item.status == Evidence.Status.FAILED and "connection failed" in item.status_reason
+    assert item.attempts == 1
