@@ -290,4 +290,13 @@ class ReportTrack(PublicAPIView):
         if result.report is None:
             return Response({"detail": _("No report matches this tracking code and PIN.")},
                             status=status.HTTP_404_NOT_FOUND)
-        return Response(TrackResponse(result.report).data)
+        report = result.report
+        case = report.merged_into if report.merged_into_id else report
+        data = TrackResponse(report).data
+        # A merged report follows the case it joined.
+        data.update(status=case.status, status_label=str(case.get_status_display()),
+                    status_meaning=status_meaning(case.status), status_changed_at=case.status_changed_at,
+                    merged=case.pk != report.pk)
+        data["messages"] = [{"from": m.direction, "body": m.body, "at": m.created_at, "question": m.is_question}
+                            for m in report.messages.all()]
+        return Response(data)

@@ -42,3 +42,44 @@ def filing_deadline(election, known_date: dt.date) -> dt.date:
 
 def is_late(election, known_date: dt.date, filed_on: dt.date) -> bool:
     return filed_on > filing_deadline(election, known_date)
+
+
+def initial_assessment_deadline(election, received: dt.date) -> dt.date:
+    """Kajian awal within 2 days of receipt (PRODUCT.md section 4; Bawaslu's regulations on handling reports:
+    Perbawaslu 7/2022 for Pemilu, Perbawaslu 8/2020 for Pilkada), counted like the election's other deadlines.
+    The clock starts again when a reporter answers a request for correction."""
+    return add_days(received, election.initial_assessment_days, working=election.filing_working_days)
+
+
+def decision_deadline(election, registered: dt.date, *, extended: bool) -> dt.date:
+    """Decision after registration: Pemilu 7 days, plus 7 when more information is needed (UU 7/2017 Pasal 454
+    ayat 7-8, working days); Pilkada 3 days, plus 2 (UU 10/2016 Pasal 134 ayat 5-6, calendar days)."""
+    days = election.decision_days + (election.decision_extension_days if extended else 0)
+    return add_days(registered, days, working=election.filing_working_days)
+
+
+def case_clock(report, *, today: dt.date | None = None) -> dict:
+    """Every deadline of a case, and which one is overdue now. Dates are in Asia/Jakarta."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    election = report.election
+    received = timezone.localtime(report.clock_restarted_at or report.created_at).date()
+    clock = {
+        "filing": filing_deadline(election, report.known_date),
+        "initial_assessment": initial_assessment_deadline(election, received),
+        "decision": None,
+        "decision_extendable": not report.decision_extended,
+    }
+    if report.registered_at:
+        registered = timezone.localtime(report.registered_at).date()
+        clock["decision"] = decision_deadline(election, registered, extended=report.decision_extended)
+    pending = None
+    if report.status in ("submitted", "triage"):
+        pending = "initial_assessment"
+    elif report.status in ("investigation", "clarification", "assessment") and clock["decision"]:
+        pending = "decision"
+    clock["pending"] = pending
+    clock["overdue"] = bool(pending and clock[pending] and today > clock[pending])
+    clock["days_left"] = (clock[pending] - today).days if pending and clock[pending] else None
+    return clock

@@ -1,19 +1,27 @@
 """Public pages: home, the report form, the receipt, tracking, and the region picker fragment. Thin doors
 into forms, selectors and services."""
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages as django_messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints import selectors, widgets
 from complaints.forms import SLOTS, ReportSubmission
-from complaints.services import intake
+from complaints.models import Message, Report
+from complaints.selectors import cases as case_selectors
+from complaints.services import intake, workflow
 from complaints.services.tracking import TrackingThrottled, client_address, report_track
 from complaints.status_text import status_meaning
 from evidence import services as evidence_services
+from evidence.uploadhandlers import skipped_uploads
 
 _RECEIPTS = "posko_receipts"
 
@@ -146,13 +154,69 @@ def report_track_view(request):
             context["failed"] = True
             status = 400
         else:
-            report = result.report
-            return render(request, "complaints/track_result.html", {
-                "report": report,
-                "status_meaning": status_meaning(report.status),
-                "evidence": list(report.evidence.all()),
-            })
+            request.session[_TRACKED] = {"id": result.report.pk, "at": timezone.now().timestamp()}
+            return _track_result(request, result.report)
     return render(request, "complaints/track.html", context, status=status)
+
+
+_TRACKED = "posko_tracked"
+_TRACKED_SECONDS = 30 * 60
+
+
+def _tracked_report(request):
+    """The report this browser proved it may see (code and PIN) in the last half hour, or None."""
+    tracked = request.session.get(_TRACKED) or {}
+    if not tracked or timezone.now().timestamp() - tracked.get("at", 0) > _TRACKED_SECONDS:
+        return None
+    return selectors.report_for_tracking(tracked["id"])
+
+
+def _track_result(request, report, *, answer_form=None, status=200):
+    case = case_selectors.tracking_view_of(report)
+    return render(request, "complaints/track_result.html", {
+        "report": report,
+        "case": case,
+        "status_meaning": status_meaning(case.status),
+        "evidence": list(report.evidence.all()),
+        "messages_for_reporter": list(Message.objects.filter(report=report).order_by("created_at")),
+        "can_answer": report.status == Report.Status.NEEDS_INFO,
+        "answer_form": answer_form or AnswerForm(),
+    }, status=status)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AnswerForm(forms.Form):
+    body = forms.CharField(label=gettext_lazy("Your answer"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    files = forms.FileField(label=gettext_lazy("More evidence (optional)"), required=False,
+                            widget=MultipleFileInput())
+
+
+@require_http_methods(["POST"])
+def report_answer(request):
+    """The reporter answers a question from staff, with text and files, from the tracking page."""
+    report = _tracked_report(request)
+    if report is None:
+        return redirect("complaints:track")
+    form = AnswerForm(request.POST)
+    files = request.FILES.getlist("files")
+    skipped = skipped_uploads(request)
+    if skipped or len(files) > settings.POSKO_MAX_FILES:
+        form.is_valid()
+        form.add_error("files", _("A file is too large or there are too many files: nothing was sent."))
+        return _track_result(request, report, answer_form=form, status=400)
+    if form.is_valid():
+        try:
+            workflow.message_answer(report=report, body=form.cleaned_data["body"], files=files)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            django_messages.success(request, _("Thank you: your answer was sent."))
+            return _track_result(request, selectors.report_for_tracking(report.pk))
+    return _track_result(request, report, answer_form=form, status=400)
 
 
 @require_GET

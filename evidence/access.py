@@ -1,11 +1,14 @@
 """Who may see evidence. Every evidence view starts with `evidence_for_user`.
 
-Until jurisdictions arrive with the staff area (issue 4), staff see evidence through Django permissions:
-`evidence.view_evidence` for item pages, viewing copies and thumbnails; `evidence.view_original` in addition
-for originals and link archives, whose every access is written to the chain of custody."""
+Django permissions say what kind of access a user has: `evidence.view_evidence` for item pages, viewing copies
+and thumbnails; `evidence.view_original` in addition for originals and link archives, whose every access is
+written to the chain of custody. Which reports a user may see at all (their jurisdiction) is decided by the
+function named in POSKO_REPORT_VISIBLE, so this app never imports the complaints app (STYLE.md layers)."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.module_loading import import_string
 
 from evidence.models import Evidence, LinkCapture
 
@@ -27,6 +30,8 @@ def evidence_for_user(request, pk, *, original: bool = False) -> Evidence:
         item = Evidence.objects.select_related("report").get(pk=pk)
     except (Evidence.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+    if not report_visible(request.user, item.report_id):
+        raise Http404
     if original and not can_open_originals(request.user):
         raise PermissionDenied
     return item
@@ -39,4 +44,10 @@ def capture_for_user(request, pk) -> LinkCapture:
         capture = LinkCapture.objects.select_related("evidence").get(pk=pk)
     except (LinkCapture.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+    if not report_visible(request.user, capture.evidence.report_id):
+        raise Http404
     return capture
+
+
+def report_visible(user, report_id) -> bool:
+    return import_string(settings.POSKO_REPORT_VISIBLE)(user, report_id)

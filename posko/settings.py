@@ -215,6 +215,11 @@ POSKO_TRUSTED_PROXIES = env_int("POSKO_TRUSTED_PROXIES", 0, minimum=0)
 # Mounts /bench/bare/, the reference view of bench/intake.py. Never on in production.
 POSKO_BENCH_VIEWS = env_bool("POSKO_BENCH_VIEWS", False)
 
+# Which reports a user may see (their jurisdiction); the evidence app asks this function.
+POSKO_REPORT_VISIBLE = "complaints.services.access.report_visible"
+# Coordinators' daily digest of overdue cases (hour, Asia/Jakarta) and referral reminders.
+POSKO_DIGEST_HOUR = env_int("POSKO_DIGEST_HOUR", 7, minimum=0)
+
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "complaints:home"

@@ -14,11 +14,16 @@ complaint_patterns = [
     path("lapor/", views.report_create, name="report_create"),
     path("lapor/terima/<str:code>/", views.report_receipt, name="receipt"),
     path("lacak/", views.report_track_view, name="track"),
+    path("lacak/jawab/", views.report_answer, name="answer"),
     path("wilayah/pilih/", views.region_picker, name="region_picker"),
 ]
 
 staff_patterns = [
-    path("", staff_views.staff_home, name="home"),
+    path("", staff_views.case_queue_view, name="home"),
+    path("massal/", staff_views.case_bulk, name="bulk"),
+    path("kasus/<int:pk>/", staff_views.case_detail, name="case"),
+    path("kasus/<int:pk>/aksi/<slug:action>/", staff_views.case_action, name="case_action"),
+    path("terlapor/<int:pk>/", staff_views.person_detail, name="person"),
     path("masuk/", auth_views.LoginView.as_view(template_name="staff/login.html"), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("laporan/<int:pk>/", staff_views.staff_report_evidence, name="report_evidence"),

@@ -102,6 +102,8 @@ class ReportFactory(factory.django.DjangoModelFactory):
     incident_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
     known_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=2))
     incident_region = factory.LazyFunction(lambda: Region.objects.get(code="35.74.04"))
+    province_code = factory.LazyAttribute(lambda o: o.incident_region.code[:2])
+    regency_code = factory.LazyAttribute(lambda o: o.incident_region.code[:5])
     incident_place = "Kantor Kecamatan Kanigaran"
     chronology = "Camat berfoto bersama calon dengan simbol dua jari."
 
@@ -119,3 +121,14 @@ class AccusedFactory(factory.django.DjangoModelFactory):
     name = "Budi Santoso"
     position = "Camat Kanigaran"
     agency = "Pemerintah Kota Probolinggo"
+
+
+def staff(username: str, role: str, regions=("35.74",), password: str = "pw-12345-x"):
+    """A staff user with a role and a jurisdiction (region codes), as the staff service makes them."""
+    from django.contrib.auth.models import User
+
+    from complaints.services.staff import staff_save
+
+    user = User.objects.create_user(username, f"{username}@posko.test", password)
+    staff_save(user=user, role=role, regions=list(regions))
+    return User.objects.get(pk=user.pk)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from complaints import deadlines
 from complaints.models import Accused, Report, ReportEvent
-from complaints.services import codes
+from complaints.services import codes, registry
 from evidence import services as evidence_services
 
 
@@ -72,6 +72,8 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt,
         incident_date=data["incident_date"],
         known_date=data["known_date"],
         incident_region=data["incident_region"],
+        province_code=data["incident_region"].code[:2],
+        regency_code=data["incident_region"].code[:5],
         incident_place=data["incident_place"],
         chronology=data["chronology"],
         witnesses=data.get("witnesses", ""),
@@ -82,7 +84,7 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt,
     report.full_clean(exclude=["categories", "election", "incident_region"], validate_unique=False)
     report.save()
     report.categories.set(data["categories"])
-    Accused.objects.bulk_create(
+    people = Accused.objects.bulk_create(
         Accused(
             report=report,
             seq=index,
@@ -95,6 +97,11 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt,
         )
         for index, item in enumerate(accused)
     )
+    for person in people:
+        registry.person_resolve(person)
+    report.search_text = registry.report_search_text(report)
+    report.due_on = deadlines.case_clock(report)["initial_assessment"]
+    report.save(update_fields=["search_text", "due_on"])
     ReportEvent.objects.create(report=report, to_status=Report.Status.SUBMITTED, at=report.created_at)
     ids = []
     position = 0

@@ -1,19 +1,13 @@
 """Staff access to evidence: three people for each door (allowed, less privileged colleague, outsider)."""
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from evidence.models import CustodyEvent
 from tests import samples
 from tests.evidence.helpers import attach, process
-from tests.factories import ReportFactory
-
-
-def user(username, *perms, staff=True):
-    u = User.objects.create_user(username, password="pw-12345-x", is_staff=staff)
-    u.user_permissions.set(Permission.objects.filter(codename__in=perms))
-    return u
+from tests.factories import ReportFactory, staff
 
 
 @pytest.fixture
@@ -23,11 +17,12 @@ def item(db):
 
 @pytest.fixture
 def people(db):
+    """The report lies in Kota Probolinggo (35.74): an officer and a volunteer there, an officer of Jakarta."""
     return {
-        "officer": user("officer", "view_evidence", "view_original"),
-        "volunteer": user("volunteer", "view_evidence"),
-        "outsider": user("outsider"),
-        "citizen": user("citizen", staff=False),
+        "officer": staff("officer", "staf", ["35.74"]),
+        "volunteer": staff("volunteer", "relawan", ["35"]),
+        "outsider": staff("outsider", "staf", ["31"]),
+        "citizen": User.objects.create_user("citizen", password="pw-12345-x"),
     }
 
 
@@ -63,7 +58,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, item):
     assert response.status_code == 302 and reverse("staff:login") in response["Location"]
 
 
-@pytest.mark.parametrize(("who", "status"), [("officer", 200), ("volunteer", 403), ("outsider", 404)])
+@pytest.mark.parametrize(("who", "status"), [("officer", 200), ("volunteer", 403), ("outsider", 404),
+                                             ("citizen", 404)])
 def test_originals_need_the_original_permission(client, people, item, who, status):
     assert as_(client, people, who).get(reverse("staff:evidence_original", args=[item.pk])).status_code == status
 
@@ -98,9 +94,13 @@ def test_a_quarantined_item_has_no_preview_but_its_original_can_be_downloaded(cl
 
 
 def test_the_staff_pages_are_closed_to_outsiders(client, people, item):
-    for who, status in (("volunteer", 200), ("outsider", 404)):
-        response = as_(client, people, who).get(reverse("staff:home"))
-        assert response.status_code == status
+    code = item.report.tracking_code
+    queue = as_(client, people, "volunteer").get(reverse("staff:home")).content.decode()
+    assert code in queue
+    queue = as_(client, people, "outsider").get(reverse("staff:home")).content.decode()
+    assert code not in queue  # another jurisdiction's queue
+    assert as_(client, people, "citizen").get(reverse("staff:home")).status_code == 404
+    for who, status in (("volunteer", 200), ("outsider", 404), ("citizen", 404)):
         response = as_(client, people, who).get(reverse("staff:report_evidence", args=[item.report_id]))
         assert response.status_code == status
 

@@ -1,10 +1,10 @@
 """Reading: reference data, regions, and what the reporter may see of a report."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Election, Region, Report, ViolationCategory
-from evidence.models import DuplicateMatch, Evidence
+from evidence.models import Evidence
 
 REGION_LEVEL_LABELS = {
     1: _("Province"),
@@ -84,32 +84,4 @@ def _tracking_qs():
                 "processed_at", "size",
             ))
         )
-    )
-
-
-def report_list_for_staff(limit: int = 100):
-    return (
-        Report.objects.select_related("election", "incident_region")
-        .annotate(evidence_count=Count("evidence"))
-        .order_by("-created_at")[:limit]
-    )
-
-
-def report_for_staff(pk: int) -> Report | None:
-    """A report with its evidence, each item's duplicate matches (with the other item's report) and captures."""
-    return (
-        Report.objects.select_related("election", "incident_region")
-        .prefetch_related(
-            "categories",
-            "accused",
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.prefetch_related(
-                    Prefetch("matches", queryset=DuplicateMatch.objects.select_related("other__report")),
-                    "captures",
-                ),
-            ),
-        )
-        .filter(pk=pk)
-        .first()
     )

