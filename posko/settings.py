@@ -8,6 +8,7 @@ and ALLOWED_HOSTS.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "complaints",
@@ -277,4 +279,8 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE = {
     "evidence-sweep": {"task": "evidence.sweep", "schedule": float(env_int("POSKO_SWEEP_SECONDS", 300, minimum=5))},
     "staged-upload-cleanup": {"task": "evidence.cleanup_staged", "schedule": 3600.0},
+    "coordinator-digest": {"task": "complaints.coordinator_digest",
+                           "schedule": crontab(hour=POSKO_DIGEST_HOUR, minute=0)},
+    "referral-reminders": {"task": "complaints.referral_reminders",
+                           "schedule": crontab(hour=POSKO_DIGEST_HOUR, minute=5)},
 }

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from complaints import api, staff_views, views
+from complaints import api, staff_api, staff_views, views
 from evidence import views as evidence_views
 from posko.health import healthz
 
@@ -40,6 +40,11 @@ api_patterns = [
     path("regions/", api.RegionList.as_view(), name="regions"),
     path("reports/", api.ReportCreate.as_view(), name="report_create"),
     path("reports/track/", api.ReportTrack.as_view(), name="report_track"),
+    path("cases/", staff_api.CaseList.as_view(), name="cases"),
+    path("cases/<int:pk>/", staff_api.CaseDetail.as_view(), name="case"),
+    path("cases/<int:pk>/transition/", staff_api.CaseTransition.as_view(), name="case_transition"),
+    path("cases/<int:pk>/notes/", staff_api.CaseNote.as_view(), name="case_note"),
+    path("cases/<int:pk>/messages/", staff_api.CaseMessage.as_view(), name="case_message"),
 ]
 
 urlpatterns = [

@@ -116,11 +116,19 @@ class ReportFactory(factory.django.DjangoModelFactory):
 class AccusedFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Accused
+        skip_postgeneration_save = True
 
     report = factory.SubFactory(ReportFactory)
     name = "Budi Santoso"
     position = "Camat Kanigaran"
     agency = "Pemerintah Kota Probolinggo"
+
+    @factory.post_generation
+    def registry(self, create, extracted, **kwargs):
+        if create:
+            from complaints.services.registry import person_resolve
+
+            person_resolve(self)
 
 
 def staff(username: str, role: str, regions=("35.74",), password: str = "pw-12345-x"):

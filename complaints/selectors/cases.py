@@ -57,7 +57,8 @@ def case_queue(user, filters: QueueFilters) -> QuerySet:
     else:
         qs = qs.filter(status__in=TRIAGE_STATUSES)
     if filters.region:
-        qs = qs.filter(Q(incident_region_id=filters.region) | Q(incident_region_id__startswith=filters.region + "."))
+        qs = qs.filter(Q(incident_region_id=filters.region)
+                       | Q(incident_region__code__startswith=filters.region + "."))
     if filters.election:
         qs = qs.filter(election__slug=filters.election)
     if filters.category:

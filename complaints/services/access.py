@@ -50,7 +50,7 @@ def jurisdiction_q(user) -> Q:
     if regencies:
         q |= Q(regency_code__in=regencies)
     for code in deeper:
-        q |= Q(incident_region_id=code) | Q(incident_region_id__startswith=code + ".")
+        q |= Q(incident_region_id=code) | Q(incident_region__code__startswith=code + ".")
     return q
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 import io
 import random
 
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test.utils import override_settings
@@ -12,18 +12,11 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from complaints.models import Election, Region, Report, ReportEvent, ViolationCategory
-from complaints.services import intake
+from complaints.services import intake, workflow
+from complaints.services.staff import staff_save
 from evidence import services as evidence_services
 
 DEMO_PASSWORD = "posko-demo"
-# PRODUCT.md section 1. Jurisdictions come with the staff area (issue 4); until then roles are groups.
-ROLES = {
-    "relawan": ("Relawan (NGO volunteer)", ["view_report", "view_accused", "view_evidence"]),
-    "staf": ("Staf Bawaslu", ["view_report", "change_report", "view_accused", "change_accused", "view_evidence",
-                              "view_reportevent"]),
-    "koordinator": ("Koordinator", ["view_report", "change_report", "view_accused", "change_accused",
-                                    "view_evidence", "view_reportevent", "view_election", "view_violationcategory"]),
-}
 ACCOUNTS = [
     ("admin", "admin", "Admin Posko"),
     ("koordinator", "koordinator", "Koordinator Kota Probolinggo"),
@@ -68,19 +61,16 @@ def _demo_photo(index: int, rng: random.Random) -> bytes:
 
 
 def demo_accounts_ensure() -> list[str]:
-    """Create the demo groups and accounts (password DEMO_PASSWORD); existing ones are left as they are."""
-    for slug, (_label, codenames) in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=slug)
-        group.permissions.set(Permission.objects.filter(codename__in=codenames))
+    """Create the demo accounts (password DEMO_PASSWORD), one per role, all covering Jawa Timur (35), where
+    the demo reports are; existing accounts are left as they are."""
     created = []
     for username, role, full_name in ACCOUNTS:
         if User.objects.filter(username=username).exists():
             continue
         first, _, last = full_name.partition(" ")
         user = User.objects.create_user(username, f"{username}@posko.local", DEMO_PASSWORD, first_name=first,
-                                        last_name=last, is_staff=True, is_superuser=role == "admin")
-        if role != "admin":
-            user.groups.add(Group.objects.get(name=role))
+                                        last_name=last)
+        staff_save(user=user, role=role, regions=["35"], organisation=full_name)
         created.append(username)
     return created
 
@@ -143,6 +133,9 @@ def demo_reports_ensure(*, count: int = 50, seed: int = 2024) -> int:
             if status != "submitted":
                 ReportEvent.objects.create(report=report, at=filed + dt.timedelta(days=1), from_status="submitted",
                                            to_status=status, note="Demo")
+            if status in ("investigation", "clarification", "assessment", "referred", "closed"):
+                workflow._register(report, filed + dt.timedelta(days=1))
+            workflow.due_refresh(report)
         # Demo links point at made-up posts: never fetch them.
         with override_settings(POSKO_ARCHIVE_LINKS=False):
             for item in report.evidence.all():

@@ -1,0 +1,15 @@
+"""Periodic case work, run by Celery beat: thin doors into the services."""
+
+from celery import shared_task
+
+from complaints.services import digest, workflow
+
+
+@shared_task(name="complaints.coordinator_digest", ignore_result=True)
+def coordinator_digest_task() -> int:
+    return digest.coordinator_digest()
+
+
+@shared_task(name="complaints.referral_reminders", ignore_result=True)
+def referral_reminders_task() -> int:
+    return workflow.referral_reminders()

@@ -1,0 +1,87 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.models import Report
+from complaints.selectors.cases import QueueFilters, case_queue, queue_page
+from evidence.models import Evidence
+from tests.factories import AccusedFactory, ReportFactory, staff
+
+
+@pytest.fixture
+def officer(db):
+    return staff("officer", "staf", ["35"])
+
+
+def codes(user, **filters):
+    return [r.tracking_code for r in case_queue(user, QueueFilters(status="open", **filters))]
+
+
+def test_filters(officer):
+    photo = ReportFactory(created_at=timezone.now() - dt.timedelta(days=3))
+    Evidence.objects.create(report=photo, kind="photo", original_name="a.jpg")
+    late = ReportFactory(late=True, created_at=timezone.now() - dt.timedelta(days=2))
+    mine = ReportFactory(assigned_to=officer, priority=5, created_at=timezone.now() - dt.timedelta(days=1))
+    overdue = ReportFactory()
+    Report.objects.filter(pk=overdue.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    elsewhere = ReportFactory(incident_region_id="35.13.01", regency_code="35.13")
+    all_codes = codes(officer)
+    assert all_codes == [r.tracking_code for r in (photo, late, mine, overdue, elsewhere)]  # oldest first
+    assert codes(officer, evidence_kind="photo") == [photo.tracking_code]
+    assert codes(officer, late=True) == [late.tracking_code]
+    assert codes(officer, mine=True) == [mine.tracking_code]
+    assert codes(officer, overdue=True) == [overdue.tracking_code]
+    assert codes(officer, region="35.13") == [elsewhere.tracking_code]
+    assert codes(officer, sort="priority")[0] == mine.tracking_code
+    assert codes(officer, election="pemilu-2024") == []
+    assert codes(officer, category="etik-foto-bersama") == all_codes
+
+
+def test_full_text_search_with_indonesian_stemming(officer):
+    target = ReportFactory(chronology="Lurah Kanigaran berkampanye untuk pasangan calon di balai warga.")
+    AccusedFactory(report=target, name="Hendra Wijaya", agency="Dinas Pendidikan")
+    ReportFactory(chronology="Seorang guru memasang baliho di pagar sekolah.")
+    from complaints.services.registry import report_search_text
+
+    for r in Report.objects.all():
+        Report.objects.filter(pk=r.pk).update(search_text=report_search_text(r))
+    assert codes(officer, q="kampanye") == [target.tracking_code]  # "berkampanye" stems to "kampanye"
+    assert codes(officer, q="hendra pendidikan") == [target.tracking_code]
+    assert codes(officer, q="baliho -kampanye") != [target.tracking_code]
+
+
+def test_the_queue_query_count_does_not_grow_with_the_number_of_cases(officer, client):
+    def queries_for_page():
+        with CaptureQueriesContext(connection) as ctx:
+            page = queue_page(case_queue(officer, QueueFilters(status="open")), 1)
+        return len(ctx.captured_queries), len(page["rows"])
+
+    for _ in range(3):
+        r = ReportFactory()
+        AccusedFactory(report=r)
+        Evidence.objects.create(report=r, kind="photo", original_name="a.jpg")
+    queries_for_page()  # the first call also loads the user's profile and regions
+    few, rows_few = queries_for_page()
+    for _ in range(30):
+        r = ReportFactory()
+        AccusedFactory(report=r)
+        AccusedFactory(report=r, name="Kedua")
+        Evidence.objects.create(report=r, kind="link", url="https://x.com/a/status/1")
+    many, rows_many = queries_for_page()
+    assert (rows_few, rows_many) == (3, 33)
+    assert few == many
+
+    client.force_login(officer)
+    client.get(reverse("staff:home"), {"status": "open"})
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("staff:home"), {"status": "open"})
+    view_many = len(ctx.captured_queries)
+    for _ in range(10):
+        ReportFactory()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("staff:home"), {"status": "open"})
+    assert len(ctx.captured_queries) == view_many
