@@ -1,0 +1,164 @@
+"""A case from report to closing, as the people involved do it in headless Chromium."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.models import Report
+from tests.factories import jpeg_bytes, staff, valid_api_data
+
+pytestmark = pytest.mark.browser
+PASSWORD = "pw-12345-x"
+
+
+@pytest.fixture
+def desk(browser, live_server, ref_data):
+    """Browser contexts for each person, created on demand."""
+    contexts = []
+
+    def open_as(username=None):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        if username:
+            page.goto(live_server.url + "/staf/masuk/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", PASSWORD)
+            page.click("form button.btn-primary")
+            page.wait_for_url(re.compile(r"/staf/$"))
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def file_report(client, photo: bytes, name: str) -> dict:
+    response = client.post(reverse("api:report_create"), valid_api_data(
+        reporter_email="siti@example.org", files=[SimpleUploadedFile(name, photo, "image/jpeg")], links=[]))
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def lacak(page, url, receipt) -> str:
+    page.goto(url + "/lacak/")
+    page.fill("#id_tracking_code", receipt["tracking_code"])
+    page.fill("#id_pin", receipt["pin"])
+    page.click("form button.btn-primary")
+    page.wait_for_selector("#report-status")
+    return page.get_attribute("#report-status", "data-status")
+
+
+def move(page, to_status, note=""):
+    page.select_option("#id_to_status", to_status)
+    if note:
+        page.fill("#transition-form textarea[name=note]", note)
+    page.click("#do-transition")
+    page.wait_for_selector(f"#case-status[data-status={to_status}]")
+
+
+def test_from_report_to_closed_case(client, desk, live_server, tmp_path):
+    """GIVEN a report with a photo and a second report of the same photo
+    WHEN a volunteer asks the reporter a question, merges the duplicate and hands the case on,
+    AND an officer takes it through penelusuran, klarifikasi (with minutes), kajian and referral to BKN,
+    a coordinator approves the referral and the officer records BKN's outcome and closes it,
+    THEN the reporter sees every status change on /lacak/ and could answer the question with a file."""
+    staff("relawan", "relawan", ["35"], PASSWORD)
+    staff("petugas", "staf", ["35.74"], PASSWORD)
+    staff("ketua", "koordinator", ["35.74"], PASSWORD)
+    photo = jpeg_bytes(640, 480, (120, 30, 60))
+    receipt = file_report(client, photo, "camat.jpg")
+    duplicate = file_report(client, photo, "IMG_0042.jpg")
+    report = Report.objects.get(tracking_code=receipt["tracking_code"])
+    url = live_server.url
+    reporter = desk()
+    assert lacak(reporter, url, receipt) == "submitted"
+
+    # The volunteer starts triage and asks for more.
+    volunteer = desk("relawan")
+    assert receipt["tracking_code"] in volunteer.inner_text("#queue")
+    volunteer.click(f"#queue tr[data-id='{report.pk}'] a")
+    move(volunteer, "triage")
+    assert lacak(reporter, url, receipt) == "triage"
+    volunteer.fill("#message-form textarea[name=body]", "Mohon kirim foto yang menunjukkan wajah terlapor.")
+    volunteer.check("#message-form input[name=question]")
+    volunteer.click("#message-form button")
+    volunteer.wait_for_selector("#case-status[data-status=needs_info]")
+
+    # The reporter reads the question and answers with a file.
+    assert lacak(reporter, url, receipt) == "needs_info"
+    assert "wajah terlapor" in reporter.inner_text("#reporter-messages")
+    answer = tmp_path / "wajah.jpg"
+    answer.write_bytes(jpeg_bytes(320, 240, (10, 200, 10)))
+    reporter.fill("#answer-form textarea", "Ini foto dari dekat.")
+    reporter.set_input_files("#answer-form input[type=file]", str(answer))
+    reporter.click("#send-answer")
+    reporter.wait_for_selector("#report-status[data-status=triage]")
+    assert report.evidence.filter(original_name="wajah.jpg").exists()
+
+    # Back at the desk: the answer is there; merge the duplicate (same photo) and hand the case on.
+    volunteer.reload()
+    assert "Ini foto dari dekat." in volunteer.inner_text("#messages")
+    assert duplicate["tracking_code"] in volunteer.inner_text("#duplicates")
+    volunteer.click("#duplicates form[action$='/absorb/'] button")
+    volunteer.wait_for_selector(".alert-success")
+    assert Report.objects.get(tracking_code=duplicate["tracking_code"]).status == "merged"
+    move(volunteer, "investigation")
+    assert lacak(reporter, url, receipt) == "investigation"
+    assert lacak(reporter, url, duplicate) == "investigation"  # the merged report follows the case
+    case_url = volunteer.url
+
+    # The officer: penelusuran → klarifikasi with minutes → kajian → referral.
+    officer = desk("petugas")
+    officer.goto(case_url)
+    assert re.match(r"001/LP/PL/Kota/35\.74/[IVX]+/\d{4}", officer.inner_text("#case-title"))
+    move(officer, "clarification")
+    assert lacak(reporter, url, receipt) == "clarification"
+    when = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT10:00")
+    officer.fill("#schedule-form input[name=scheduled_for]", when)
+    officer.fill("#schedule-form input[name=place]", "Kantor Bawaslu Kota Probolinggo")
+    officer.click("#schedule-form button")
+    officer.wait_for_selector(".minutes-form")
+    minutes_file = tmp_path / "berita-acara.pdf"
+    minutes_file.write_bytes(b"%PDF-1.4 berita acara klarifikasi")
+    officer.fill(".minutes-form textarea", "Terlapor hadir dan mengakui berfoto dengan calon.")
+    officer.set_input_files(".minutes-form input[type=file]", str(minutes_file))
+    officer.click(".minutes-form button")
+    officer.wait_for_selector(".clarification-item em")
+    move(officer, "assessment")
+    assert lacak(reporter, url, receipt) == "assessment"
+    officer.fill("#assessment-form textarea[name=findings]", "Terbukti berfoto dengan simbol jari calon.")
+    officer.fill("#assessment-form input[name=legal_basis]", "SKB 2/2022; PP 94/2021 Pasal 5 huruf n")
+    officer.select_option("#assessment-form select[name=decision]", "other_law")
+    officer.click("#assessment-form button")
+    officer.wait_for_selector("#referral-form")
+    assert "Badan Kepegawaian Negara" in officer.inner_text("#referral-form")
+    officer.fill("#referral-form input[name=letter_number]", "045/PP.01.02/K.JI-22/12/2024")
+    officer.fill("#referral-form input[name=sent_on]", timezone.localdate().isoformat())
+    officer.click("#referral-form button")
+    officer.wait_for_selector("#referral")
+    assert "referred" not in [o.get_attribute("value") for o in officer.query_selector_all("#id_to_status option")]
+
+    # The coordinator approves the referral.
+    coordinator = desk("ketua")
+    coordinator.goto(case_url)
+    move(coordinator, "referred")
+    assert lacak(reporter, url, receipt) == "referred"
+
+    # BKN answers; the officer records it and closes the case.
+    officer.reload()
+    officer.select_option("#outcome-form select[name=outcome]", "sanctioned")
+    officer.select_option("#outcome-form select[name=sanction]", "moral")
+    officer.fill("#outcome-form input[name=note]", "Surat BKN: pernyataan secara terbuka")
+    officer.click("#outcome-form button")
+    officer.wait_for_selector("#referral strong")
+    move(officer, "closed", "Sanksi moral oleh BKN.")
+    assert lacak(reporter, url, receipt) == "closed"
+    kinds = list(report.events.values_list("kind", flat=True))
+    for kind in ("transition", "message", "answer", "merge", "clarification", "assessment", "referral"):
+        assert kind in kinds
