@@ -2,6 +2,9 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
+# Chromium takes the screenshots of archived links; fonts so Indonesian pages render.
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-noto-core \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.lock .
 RUN pip install --require-hashes -r requirements.lock
 COPY . .

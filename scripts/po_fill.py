@@ -21,17 +21,18 @@ def main(po_path: str, table_path: str) -> None:
         if not m or i == 0:
             continue
         msgid = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))).replace('\\"', '"')
+        fuzzy = bool(re.search(r"^#,.*\bfuzzy\b", block, re.M))
+        if fuzzy:
+            # msgmerge's guess from a similar string is usually wrong: drop it and its "#|" history.
+            block = re.sub(r"^#\|.*\n", "", block, flags=re.M)
+            block = re.sub(r"^(#,.*?)\bfuzzy,?\s*", r"\1", block, flags=re.M)
+            block = re.sub(r"^#,\s*\n", "", block, flags=re.M)
+            block = re.sub(r'^(msgstr(?:\[\d\])?) ".*"$', r'\1 ""', block, flags=re.M)
         if "msgid_plural" in block:
             if msgid in plural and 'msgstr[0] ""' in block:
                 block = block.replace('msgstr[0] ""', f"msgstr[0] {_quote(plural[msgid])}")
                 block = block.replace('msgstr[1] ""', f"msgstr[1] {_quote(plural[msgid])}")
             elif msgid not in plural:
-                missing.append(msgid)
-        elif "#, fuzzy" in block and "msgid_plural" not in block:
-            # msgmerge's guess from a similar string is usually wrong: use the table or leave it empty.
-            head = block[: block.index("msgstr ")]
-            block = head + f"msgstr {_quote(singular.get(msgid, ''))}"
-            if msgid not in singular:
                 missing.append(msgid)
         elif re.search(r'^msgstr ""\s*$', block, re.M) and block.rstrip().endswith('msgstr ""'):
             if msgid in singular:

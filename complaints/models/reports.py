@@ -97,9 +97,12 @@ class Report(models.Model):
             ("register_case", "Can register a report as a case"),
             ("approve_referral", "Can approve decisions and referrals"),
         ]
+        # The queue counts and pages a jurisdiction's open cases: these let PostgreSQL answer the count from
+        # the index alone (bench/staff_queue.py: the count was 100 of 120 ms at 200,000 reports).
         indexes = [
             models.Index(fields=["status", "created_at"]),
-            models.Index(fields=["incident_region", "status"]),
+            models.Index(fields=["province_code", "status"]),
+            models.Index(fields=["regency_code", "status"]),
         ]
 
     def __str__(self):

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from complaints.models import Accused, Message, Report, ReportEvent
@@ -39,8 +38,10 @@ def full_text(qs: QuerySet, text: str) -> QuerySet:
     if not text:
         return qs
     if connection.vendor == "postgresql":
-        return qs.filter(id__in=RawSQL(
-            "SELECT id FROM complaints_report WHERE search @@ websearch_to_tsquery('indonesian', %s)", [text]))
+        # A condition on the row itself (not a sub-select), so PostgreSQL can AND the GIN index with the
+        # jurisdiction and status indexes.
+        return qs.extra(where=["complaints_report.search @@ websearch_to_tsquery('indonesian', %s)"],  # noqa: S610
+                        params=[text])
     for word in text.split():
         qs = qs.filter(search_text__icontains=word.strip('"'))
     return qs
