@@ -79,14 +79,8 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt,
         witnesses=data.get("witnesses", ""),
         language=language[:8],
     )
-    # The foreign keys are instances the form already loaded, and the tracking code's uniqueness is checked
-    # above and enforced by the database: skip the per-field existence queries on this hot path.
-    report.full_clean(exclude=["categories", "election", "incident_region"], validate_unique=False)
-    report.save()
-    report.categories.set(data["categories"])
-    people = Accused.objects.bulk_create(
+    rows = [
         Accused(
-            report=report,
             seq=index,
             name=item["name"],
             nip=item.get("nip", ""),
@@ -96,12 +90,19 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt,
             region=item.get("region"),
         )
         for index, item in enumerate(accused)
-    )
-    for person in people:
-        registry.person_resolve(person)
-    report.search_text = registry.report_search_text(report)
+    ]
+    # Everything the row needs is known now, so it is written once: the search words and the first deadline.
+    report.search_text = registry.search_text_for(report, rows)
     report.due_on = deadlines.case_clock(report)["initial_assessment"]
-    report.save(update_fields=["search_text", "due_on"])
+    # The foreign keys are instances the form already loaded, and the tracking code's uniqueness is checked
+    # above and enforced by the database: skip the per-field existence queries on this hot path.
+    report.full_clean(exclude=["categories", "election", "incident_region"], validate_unique=False)
+    report.save()
+    report.categories.set(data["categories"])
+    for row in rows:
+        row.report = report
+        row.person = registry.person_for(nip=row.nip, name=row.name, agency=row.agency)
+    Accused.objects.bulk_create(rows)
     ReportEvent.objects.create(report=report, to_status=Report.Status.SUBMITTED, at=report.created_at)
     ids = []
     position = 0

@@ -12,30 +12,38 @@ def person_key(name: str, agency: str) -> str:
     return f"{squeeze(name)}|{squeeze(agency)}"[:330]
 
 
-def person_resolve(accused: Accused) -> Person:
+def person_for(*, nip: str, name: str, agency: str) -> Person:
     """The registry entry for a terlapor, created when new. A NIP wins; without one, name and agency."""
-    key = person_key(accused.name, accused.agency)
-    person = None
-    if accused.nip:
-        person = Person.objects.filter(nip=accused.nip).first()
-    if person is None and not accused.nip:
-        person = Person.objects.filter(key=key, nip__isnull=True).first() or Person.objects.filter(key=key).first()
+    key = person_key(name, agency)
+    if nip:
+        person = Person.objects.filter(nip=nip).first()
+    else:
+        person = Person.objects.filter(key=key).order_by("nip").first()
     if person is None:
         try:
             with transaction.atomic():
-                person = Person.objects.create(nip=accused.nip or None, name=accused.name, agency=accused.agency,
-                                               key=key)
+                person = Person.objects.create(nip=nip or None, name=name, agency=agency, key=key)
         except IntegrityError:  # the same NIP registered a moment ago by another request
-            person = Person.objects.get(nip=accused.nip)
+            person = Person.objects.get(nip=nip)
+    return person
+
+
+def person_resolve(accused: Accused) -> Person:
+    """Link an existing terlapor row to its registry entry."""
+    person = person_for(nip=accused.nip, name=accused.name, agency=accused.agency)
     if accused.person_id != person.pk:
         accused.person = person
         accused.save(update_fields=["person"])
     return person
 
 
-def report_search_text(report) -> str:
+def search_text_for(report, accused) -> str:
     """The words full-text search looks at: terlapor names, positions and agencies, places, chronology."""
     parts = [report.incident_place, report.chronology, report.witnesses]
-    for accused in report.accused.all():
-        parts += [accused.name, accused.position, accused.agency, accused.nip]
+    for person in accused:
+        parts += [person.name, person.position, person.agency, person.nip]
     return " ".join(p for p in parts if p)[:20000]
+
+
+def report_search_text(report) -> str:
+    return search_text_for(report, report.accused.all())
