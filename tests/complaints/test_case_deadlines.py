@@ -3,24 +3,11 @@
 import datetime as dt
 import zoneinfo
 
-import pytest
-
 from complaints.deadlines import case_clock, decision_deadline, initial_assessment_deadline
-from complaints.models import Election
 from tests.factories import ReportFactory
 
 D = dt.date
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
-
-
-@pytest.fixture
-def pemilu(db):
-    return Election.objects.get(slug="pemilu-2024")
-
-
-@pytest.fixture
-def pilkada(db):
-    return Election.objects.get(slug="pilkada-2024")
 
 
 def test_initial_assessment_in_two_working_days_for_pemilu(pemilu):

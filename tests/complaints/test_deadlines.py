@@ -2,22 +2,9 @@
 
 import datetime as dt
 
-import pytest
-
 from complaints.deadlines import add_days, filing_deadline, is_late, is_working_day
-from complaints.models import Election
 
 D = dt.date
-
-
-@pytest.fixture
-def pemilu(db):
-    return Election.objects.get(slug="pemilu-2024")
-
-
-@pytest.fixture
-def pilkada(db):
-    return Election.objects.get(slug="pilkada-2024")
 
 
 def test_election_day_and_cuti_bersama_are_not_working_days():
