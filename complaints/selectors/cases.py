@@ -98,9 +98,10 @@ def queue_page(qs: QuerySet, page: int) -> dict:
     for row in rows:
         row.overdue = bool(row.due_on and row.due_on < today and row.status in (
             S.SUBMITTED, S.TRIAGE, S.INVESTIGATION, S.CLARIFICATION, S.ASSESSMENT))
-        kinds = {}
+        kinds: dict[str, int] = {}
         for item in row.evidence.all():
-            kinds[item.kind] = kinds.get(item.kind, 0) + 1
+            label = str(item.get_kind_display())
+            kinds[label] = kinds.get(label, 0) + 1
         row.evidence_kinds = sorted(kinds.items())
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     return {"rows": rows, "total": total, "page": page, "pages": pages}
