@@ -158,3 +158,57 @@ def test_api_notes_and_messages(client, people, case):
         assert api(client, people["outsider"], "post", url, data).status_code == 404
         assert api(client, people["relawan"], "post", url, data).status_code == 201
         assert api(client, people["staf"], "post", url, {"body": ""}).status_code == 400
+
+
+@pytest.mark.parametrize(("action", "data"), [
+    ("clarification", {"scheduled_for": "2026-12-01T10:00", "place": "Kantor Bawaslu", "invite_terlapor": "on"}),
+    ("skip_clarification", {"reason": "Terlapor sudah mengakui secara terbuka."}),
+    ("extend", {"reason": "Menunggu keterangan saksi."}),
+    ("priority", {"priority": "3"}),
+])
+def test_case_handling_actions_are_for_bawaslu_staff(client, people, case, action, data):
+    """Volunteers triage; scheduling clarifications, skipping them and extending the clock are Bawaslu's."""
+    url = reverse("staff:case_action", args=[case.pk, action])
+    assert post(client, people["outsider"], url, data).status_code == 404
+    less = post(client, people["relawan"], url, data)
+    if action == "priority":  # volunteers may set priorities while triaging
+        assert less.status_code == 302
+    else:
+        assert less.status_code == 403
+    assert post(client, people["staf"], url, data).status_code == 302
+    case.refresh_from_db()
+    changed = {"clarification": case.clarifications.exists(), "skip_clarification": bool(case.clarification_skip_reason),
+               "extend": case.decision_extended, "priority": case.priority == 3}
+    assert changed[action]
+
+
+def test_assessment_referral_and_outcome_actions(client, people, case):
+    workflow.case_transition(report=case, user=people["staf"], to_status=S.CLARIFICATION)
+    workflow.clarification_skip(report=case, user=people["staf"], reason="Bukti cukup tanpa klarifikasi.")
+    workflow.case_transition(report=case, user=people["staf"], to_status=S.ASSESSMENT)
+    steps = [
+        ("assessment", {"findings": "Terbukti", "decision": "other_law", "legal_basis": "SKB 2/2022"}),
+        ("referral", {"letter_number": "1/2024", "sent_on": "2024-12-02", "remind_every_days": "14"}),
+    ]
+    for action, data in steps:
+        url = reverse("staff:case_action", args=[case.pk, action])
+        assert post(client, people["outsider"], url, data).status_code == 404
+        assert post(client, people["relawan"], url, data).status_code == 403
+        assert post(client, people["staf"], url, data).status_code == 302
+    assert case.referral.agency.code == "bkn"
+    workflow.case_transition(report=case, user=people["koordinator"], to_status=S.REFERRED)
+    url = reverse("staff:case_action", args=[case.pk, "outcome"])
+    data = {"outcome": "no_sanction", "note": "BKN: tidak terbukti"}
+    assert post(client, people["outsider"], url, data).status_code == 404
+    assert post(client, people["relawan"], url, data).status_code == 403
+    assert post(client, people["staf"], url, data).status_code == 302
+    case.referral.refresh_from_db()
+    assert case.referral.outcome == "no_sanction"
+
+
+def test_merge_actions(client, people, case):
+    other = ReportFactory()
+    url = reverse("staff:case_action", args=[other.pk, "merge"])
+    assert post(client, people["outsider"], url, {"into": case.pk}).status_code == 404
+    assert post(client, people["relawan"], url, {"into": case.pk}).status_code == 302
+    assert Report.objects.get(pk=other.pk).merged_into_id == case.pk
