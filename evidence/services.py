@@ -4,7 +4,6 @@ processing step run by workers."""
 import datetime as dt
 import logging
 
-from celery import current_app
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
@@ -131,8 +130,3 @@ def evidence_sweep(*, now: dt.datetime | None = None) -> int:
             log.warning("sweep could not enqueue evidence %s", pk, exc_info=True)
             break
     return sent
-
-
-def broker_in_process() -> bool:
-    return bool(current_app.conf.task_always_eager)
-

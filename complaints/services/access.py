@@ -62,13 +62,6 @@ def reports_for_user(user, qs: QuerySet | None = None) -> QuerySet:
     return qs.filter(jurisdiction_q(user))
 
 
-def covers(user, region_code: str) -> bool:
-    codes = jurisdiction_codes(user)
-    if codes is None:
-        return True
-    return any(region_code == c or region_code.startswith(c + ".") for c in codes)
-
-
 def can_reveal_identity(user) -> bool:
     """Bawaslu staff and above may reveal a reporter (each time with a reason, logged); volunteers never."""
     return has_role(user, R.STAF)
