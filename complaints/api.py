@@ -108,8 +108,7 @@ def _management(data: QueryDict, prefix: str, total: int) -> None:
 def api_to_form_data(data, files) -> tuple[QueryDict, MultiValueDict]:
     """Translate the API's flat fields into the web form's fields and formsets."""
     out = QueryDict(mutable=True)
-    getlist = data.getlist if hasattr(data, "getlist") else (lambda k: data.get(k) if isinstance(data.get(k), list)
-                                                             else ([] if data.get(k) is None else [data.get(k)]))
+    getlist = data.getlist  # multipart or form data: always a QueryDict (ReportCreate.parser_classes)
     for name in MAIN_FIELDS:
         values = getlist(name)
         if values:

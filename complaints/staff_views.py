@@ -145,14 +145,22 @@ def case_detail(request, pk: int):
         "categories": selectors.category_list(),
         "criminal_suggested": workflow.criminal_element_suggested(report),
         "agency_today": workflow.referral_agency_for(report, timezone.localdate()),
-        "assessment": Assessment.objects.filter(report=report).first(),
-        "referral": Referral.objects.filter(report=report).select_related("agency").first(),
+        # Loaded with the case (select_related); a missing one-to-one raises instead of answering None.
+        "assessment": _related_or_none(report, "assessment"),
+        "referral": _related_or_none(report, "referral"),
         "assignees": User.objects.filter(posko__isnull=False, is_active=True).order_by("username"),
         "decisions": Assessment.Decision.choices,
         "sanctions": ViolationCategory.Sanction.choices,
         "outcomes": Referral.Outcome.choices,
         "revealed": request.session.pop(f"revealed-{report.pk}", None),
     })
+
+
+def _related_or_none(report: Report, name: str):
+    try:
+        return getattr(report, name)
+    except (Assessment.DoesNotExist, Referral.DoesNotExist):
+        return None
 
 
 def _date(value: str) -> dt.date:

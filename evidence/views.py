@@ -5,12 +5,13 @@ import re
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from evidence.access import capture_for_user, evidence_for_user
+from evidence.access import can_open_originals, capture_for_user, evidence_for_user
 from evidence.custody import MIN_REASON, REASON_HELP, custody_record
 from evidence.models import CustodyEvent
 
@@ -81,8 +82,10 @@ def capture_screenshot(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def capture_warc(request, pk):
-    capture = capture_for_user(request, pk)
-    item = evidence_for_user(request, capture.evidence_id, original=True)
+    capture = capture_for_user(request, pk)  # already checked the user may see this report
+    if not can_open_originals(request.user):
+        raise PermissionDenied
+    item = capture.evidence
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         custody_record(request=request, item=item, action=CustodyEvent.Action.DOWNLOAD_ARCHIVE,
