@@ -37,18 +37,20 @@ def bench_env(db_name: str, media: Path) -> dict:
     base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
     redis = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": f"{base}/{db_name}",
-        "CELERY_BROKER_URL": f"{redis}/12",
-        "REDIS_URL": f"{redis}/13",
-        "SECRET_KEY": "posko-bench-secret",
-        "POSKO_DEBUG": "0",
-        "POSKO_STATIC_MANIFEST": "0",
-        "POSKO_BENCH_VIEWS": "1",
-        "MEDIA_ROOT": str(media),
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "posko.settings",
-    })
+    env.update(
+        {
+            "DATABASE_URL": f"{base}/{db_name}",
+            "CELERY_BROKER_URL": f"{redis}/12",
+            "REDIS_URL": f"{redis}/13",
+            "SECRET_KEY": "posko-bench-secret",
+            "POSKO_DEBUG": "0",
+            "POSKO_STATIC_MANIFEST": "0",
+            "POSKO_BENCH_VIEWS": "1",
+            "MEDIA_ROOT": str(media),
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "posko.settings",
+        }
+    )
     return env
 
 
@@ -63,8 +65,13 @@ def fresh_database(env: dict, db_name: str) -> None:
         cur.execute(f'CREATE DATABASE "{db_name}"')
     conn.close()
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([PY, "manage.py", "load_regions", "--levels", "3"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PY, "manage.py", "load_regions", "--levels", "3"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def start(cmd: list[str], env: dict, log: Path) -> subprocess.Popen:

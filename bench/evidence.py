@@ -32,12 +32,16 @@ def phone_photo(width: int, height: int, seed: int) -> bytes:
     from PIL import Image, ImageDraw, ImageFilter
 
     rng = random.Random(seed)
-    base = Image.new("RGB", (width // 8, height // 8), (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+    base = Image.new(
+        "RGB", (width // 8, height // 8), (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+    )
     draw = ImageDraw.Draw(base)
     for _ in range(40):
         x, y = rng.randrange(width // 8), rng.randrange(height // 8)
-        draw.ellipse([x, y, x + rng.randrange(20, 200), y + rng.randrange(20, 150)],
-                     fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+        draw.ellipse(
+            [x, y, x + rng.randrange(20, 200), y + rng.randrange(20, 150)],
+            fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)),
+        )
     picture = base.resize((width, height), Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(3))
     noise = Image.effect_noise((width, height), 24).convert("RGB")
     picture = Image.blend(picture, noise, 0.12)
@@ -90,9 +94,16 @@ def throughput(env: dict, work: Path, count: int, rounds: int) -> dict:
         paths.append(path)
     sizes = [p.stat().st_size for p in paths]
     report = Report.objects.create(
-        tracking_code=codes.tracking_code_new(), pin_hash="x", pin_salt="x",
-        election_id=1, kind="laporan", incident_date="2024-11-20", known_date="2024-11-20",
-        incident_region=Region.objects.get(code="35.74"), incident_place="bench", chronology="bench",
+        tracking_code=codes.tracking_code_new(),
+        pin_hash="x",
+        pin_salt="x",
+        election_id=1,
+        kind="laporan",
+        incident_date="2024-11-20",
+        known_date="2024-11-20",
+        incident_region=Region.objects.get(code="35.74"),
+        incident_place="bench",
+        chronology="bench",
     )
     media = Path(settings.MEDIA_ROOT)
 
@@ -108,8 +119,24 @@ def throughput(env: dict, work: Path, count: int, rounds: int) -> dict:
             ids.append(str(item.pk))
         return ids
 
-    worker = start([PY, "-m", "celery", "-A", "posko", "worker", "-l", "WARNING", "-c", "2", "--without-gossip",
-                    "--without-mingle"], env, work / "worker.log")
+    worker = start(
+        [
+            PY,
+            "-m",
+            "celery",
+            "-A",
+            "posko",
+            "worker",
+            "-l",
+            "WARNING",
+            "-c",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env,
+        work / "worker.log",
+    )
     baseline_rates, pipeline_rates, statuses = [], [], {}
     try:
         from posko.celery import app
@@ -120,7 +147,9 @@ def throughput(env: dict, work: Path, count: int, rounds: int) -> dict:
         from evidence.tasks import evidence_process_task
 
         for n in range(rounds):
-            print(f"round {n + 1}/{rounds}: baseline (SHA-256 + Pillow thumbnail, 2 processes) ...", flush=True)
+            print(
+                f"round {n + 1}/{rounds}: baseline (SHA-256 + Pillow thumbnail, 2 processes) ...", flush=True
+            )
             # Spawned, not forked: this process has broker and database threads by now.
             with multiprocessing.get_context("spawn").Pool(2) as pool:
                 pool.map(abs, [1, 2])  # wait until both processes are up
@@ -135,15 +164,23 @@ def throughput(env: dict, work: Path, count: int, rounds: int) -> dict:
             while Evidence.objects.filter(pk__in=ids, status__in=["pending", "processing"]).exists():
                 time.sleep(0.05)
             pipeline_rates.append(count / (time.perf_counter() - t0))
-            for status, n_items in Evidence.objects.filter(pk__in=ids).values_list("status").annotate(n=Count("id")):
+            for status, n_items in (
+                Evidence.objects.filter(pk__in=ids).values_list("status").annotate(n=Count("id"))
+            ):
                 statuses[status] = statuses.get(status, 0) + n_items
     finally:
         stop(worker)
     pipeline, baseline = statistics.median(pipeline_rates), statistics.median(baseline_rates)
     return {
-        "photos": count, "rounds": rounds, "mean_mb": sum(sizes) / len(sizes) / 1024 / 1024,
-        "pipeline_per_s": pipeline, "baseline_per_s": baseline, "ratio": pipeline / baseline,
-        "pipeline_rounds": pipeline_rates, "baseline_rounds": baseline_rates, "statuses": statuses,
+        "photos": count,
+        "rounds": rounds,
+        "mean_mb": sum(sizes) / len(sizes) / 1024 / 1024,
+        "pipeline_per_s": pipeline,
+        "baseline_per_s": baseline,
+        "ratio": pipeline / baseline,
+        "pipeline_rounds": pipeline_rates,
+        "baseline_rounds": baseline_rates,
+        "statuses": statuses,
     }
 
 
@@ -189,12 +226,22 @@ def peak_memory(env: dict, work: Path) -> dict:
     path.write_bytes(phone_photo(8660, 5773, 99))
     size_mb = path.stat().st_size / 1024 / 1024
     pk = _item_for_file(path, "50mp.jpg", "photo")
-    idle = int(subprocess.run([PY, "-c", _IDLE_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True,
-                              check=True).stdout.split()[-1])
-    out = subprocess.run([PY, "-c", _PEAK_SCRIPT, pk], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    idle = int(
+        subprocess.run(
+            [PY, "-c", _IDLE_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        ).stdout.split()[-1]
+    )
+    out = subprocess.run(
+        [PY, "-c", _PEAK_SCRIPT, pk], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     status, seconds, peak_kb = out.stdout.split()[-3:]
-    return {"photo_mb": size_mb, "status": status, "seconds": float(seconds), "peak_mb": int(peak_kb) / 1024,
-            "idle_mb": idle / 1024}
+    return {
+        "photo_mb": size_mb,
+        "status": status,
+        "seconds": float(seconds),
+        "peak_mb": int(peak_kb) / 1024,
+        "idle_mb": idle / 1024,
+    }
 
 
 def big_video(env: dict, work: Path, target_mb: int) -> dict:
@@ -223,13 +270,21 @@ def big_video(env: dict, work: Path, target_mb: int) -> dict:
     if os.access("/proc/sys/vm/drop_caches", os.W_OK):
         with open("/proc/sys/vm/drop_caches", "w") as fh:
             fh.write("1\n")
-    out = subprocess.run([PY, "-c", _PEAK_SCRIPT, pk], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [PY, "-c", _PEAK_SCRIPT, pk], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     status, seconds, peak_kb = out.stdout.split()[-3:]
     from evidence.models import Evidence
 
     item = Evidence.objects.get(pk=pk)
-    return {"video_mb": size_mb, "status": status, "seconds": float(seconds), "peak_mb": int(peak_kb) / 1024,
-            "has_poster": bool(item.viewing_copy), "duration": item.metadata.get("duration_seconds")}
+    return {
+        "video_mb": size_mb,
+        "status": status,
+        "seconds": float(seconds),
+        "peak_mb": int(peak_kb) / 1024,
+        "has_poster": bool(item.viewing_copy),
+        "duration": item.metadata.get("duration_seconds"),
+    }
 
 
 def main():
@@ -253,21 +308,34 @@ def main():
     from django.core.management import call_command
 
     call_command("load_reference", verbosity=0)
-    results = {"throughput": throughput(env, work, args.photos, args.rounds), "peak": peak_memory(env, work),
-               "video": big_video(env, work, args.video_mb)}
+    results = {
+        "throughput": throughput(env, work, args.photos, args.rounds),
+        "peak": peak_memory(env, work),
+        "video": big_video(env, work, args.video_mb),
+    }
     t, p, v = results["throughput"], results["peak"], results["video"]
     rounds = lambda rates: ", ".join(f"{r:.1f}" for r in rates)  # noqa: E731
-    print(f"\n12 MP photos ({t['mean_mb']:.1f} MB each), {t['photos']} of them, {t['rounds']} alternating rounds, "
-          f"cores: {os.cpu_count()}")
-    print(f"  pipeline (worker, 2 processes):        {t['pipeline_per_s']:6.2f} photos/s (median of "
-          f"{rounds(t['pipeline_rounds'])})   {t['statuses']}")
-    print(f"  baseline (hash + thumbnail, 2 procs):  {t['baseline_per_s']:6.2f} photos/s (median of "
-          f"{rounds(t['baseline_rounds'])})")
+    print(
+        f"\n12 MP photos ({t['mean_mb']:.1f} MB each), {t['photos']} of them, {t['rounds']} alternating rounds, "
+        f"cores: {os.cpu_count()}"
+    )
+    print(
+        f"  pipeline (worker, 2 processes):        {t['pipeline_per_s']:6.2f} photos/s (median of "
+        f"{rounds(t['pipeline_rounds'])})   {t['statuses']}"
+    )
+    print(
+        f"  baseline (hash + thumbnail, 2 procs):  {t['baseline_per_s']:6.2f} photos/s (median of "
+        f"{rounds(t['baseline_rounds'])})"
+    )
     print(f"  pipeline / baseline (medians):         {t['ratio']:6.2f}")
-    print(f"50 MP photo ({p['photo_mb']:.1f} MB): {p['status']} in {p['seconds']:.2f} s, peak RSS {p['peak_mb']:.0f} MB "
-          f"(the same process idle, modules loaded: {p['idle_mb']:.0f} MB)")
-    print(f"{v['video_mb']:.0f} MB video: {v['status']} in {v['seconds']:.2f} s (hash, probe, poster frame), "
-          f"poster: {v['has_poster']}, peak RSS {v['peak_mb']:.0f} MB")
+    print(
+        f"50 MP photo ({p['photo_mb']:.1f} MB): {p['status']} in {p['seconds']:.2f} s, peak RSS {p['peak_mb']:.0f} MB "
+        f"(the same process idle, modules loaded: {p['idle_mb']:.0f} MB)"
+    )
+    print(
+        f"{v['video_mb']:.0f} MB video: {v['status']} in {v['seconds']:.2f} s (hash, probe, poster frame), "
+        f"poster: {v['has_poster']}, peak RSS {v['peak_mb']:.0f} MB"
+    )
     checks = {
         ">= 8 photos/s": t["pipeline_per_s"] >= 8,
         ">= 0.6 of baseline": t["ratio"] >= 0.6,

@@ -43,7 +43,9 @@ def multipart(fields: list[tuple[str, str]], photo: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     parts = []
     for name, value in fields:
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="IMG_2024.jpg"\r\n'
         f"Content-Type: image/jpeg\r\n\r\n".encode()
@@ -56,12 +58,20 @@ def multipart(fields: list[tuple[str, str]], photo: bytes) -> tuple[bytes, str]:
 def report_fields(i: int) -> list[tuple[str, str]]:
     today = dt.date.today()
     return [
-        ("election", "pilkada-2024"), ("anonymous", "false"), ("reporter_name", f"Pelapor {i}"),
-        ("reporter_address", "Jl. Suroyo 12, Kota Probolinggo"), ("reporter_phone", "081234567890"),
-        ("reporter_type", "voter"), ("accused_name", f"Terlapor {i}"), ("accused_asn_type", "pns"),
-        ("accused_position", "Camat"), ("incident_date", (today - dt.timedelta(days=2)).isoformat()),
-        ("known_date", (today - dt.timedelta(days=1)).isoformat()), ("incident_region", "35.74.04"),
-        ("incident_place", "Kantor Kecamatan"), ("categories", "etik-foto-bersama"),
+        ("election", "pilkada-2024"),
+        ("anonymous", "false"),
+        ("reporter_name", f"Pelapor {i}"),
+        ("reporter_address", "Jl. Suroyo 12, Kota Probolinggo"),
+        ("reporter_phone", "081234567890"),
+        ("reporter_type", "voter"),
+        ("accused_name", f"Terlapor {i}"),
+        ("accused_asn_type", "pns"),
+        ("accused_position", "Camat"),
+        ("incident_date", (today - dt.timedelta(days=2)).isoformat()),
+        ("known_date", (today - dt.timedelta(days=1)).isoformat()),
+        ("incident_region", "35.74.04"),
+        ("incident_place", "Kantor Kecamatan"),
+        ("categories", "etik-foto-bersama"),
         ("chronology", "Camat berfoto bersama calon dengan simbol dua jari dan mengunggahnya. " * 3),
         ("links", f"https://www.facebook.com/a/posts/{i}"),
     ]
@@ -107,7 +117,9 @@ def load(port: int, path: str, photo: bytes, seconds: float, concurrency: int, e
     latencies.sort()
 
     def pct(p):
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+        return (
+            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+        )
 
     return {
         "requests": len(latencies) + len(errors),
@@ -127,7 +139,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--gunicorn-workers", type=int, default=4)
-    parser.add_argument("--no-worker", action="store_true", help="leave tasks queued instead of running a worker")
+    parser.add_argument(
+        "--no-worker", action="store_true", help="leave tasks queued instead of running a worker"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="posko-bench-"))
@@ -139,16 +153,54 @@ def main():
 
     redis.Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()
     port = free_port()
-    web = start([PY, "-m", "gunicorn", "posko.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.gunicorn_workers),
-                 "--max-requests", "0", "--timeout", "60"], env, work / "gunicorn.log")
-    worker = None if args.no_worker else start(
-        [PY, "-m", "celery", "-A", "posko", "worker", "-l", "WARNING", "-c", "1", "--without-gossip",
-         "--without-mingle"], env, work / "worker.log")
+    web = start(
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "posko.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(args.gunicorn_workers),
+            "--max-requests",
+            "0",
+            "--timeout",
+            "60",
+        ],
+        env,
+        work / "gunicorn.log",
+    )
+    worker = (
+        None
+        if args.no_worker
+        else start(
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "posko",
+                "worker",
+                "-l",
+                "WARNING",
+                "-c",
+                "1",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env,
+            work / "worker.log",
+        )
+    )
     try:
         wait_http(port)
         photo = two_mb_photo()
-        print(f"photo: {len(photo) / 1024 / 1024:.2f} MB; {args.concurrency} clients for {args.seconds:.0f} s each; "
-              f"gunicorn {args.gunicorn_workers} workers; cores: {os.cpu_count()}", flush=True)
+        print(
+            f"photo: {len(photo) / 1024 / 1024:.2f} MB; {args.concurrency} clients for {args.seconds:.0f} s each; "
+            f"gunicorn {args.gunicorn_workers} workers; cores: {os.cpu_count()}",
+            flush=True,
+        )
         load(port, "/bench/bare/", photo, 3, args.concurrency, 200)  # warm-up
         bare = load(port, "/bench/bare/", photo, args.seconds, args.concurrency, 200)
         report = load(port, "/api/v1/reports/", photo, args.seconds, args.concurrency, 201)
@@ -158,8 +210,10 @@ def main():
             stop(worker)
     print(f"{'run':<28}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for name, r in (("bare Django view (ref.)", bare), ("report API, 2 MB photo", report)):
-        print(f"{name:<28}{r['per_second']:>8.1f}{r['p50_ms']:>9.0f}{r['p95_ms']:>9.0f}{r['p99_ms']:>9.0f}"
-              f"{r['errors']:>8}")
+        print(
+            f"{name:<28}{r['per_second']:>8.1f}{r['p50_ms']:>9.0f}{r['p95_ms']:>9.0f}{r['p99_ms']:>9.0f}"
+            f"{r['errors']:>8}"
+        )
     print(f"report / bare throughput: {report['per_second'] / bare['per_second']:.2f}")
     met = report["per_second"] >= 30 and report["p95_ms"] < 500 and report["errors"] == 0
     print(f"target (>= 30 reports/s, p95 < 500 ms, no errors): {'MET' if met else 'NOT MET'}")

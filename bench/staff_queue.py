@@ -18,14 +18,67 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._services import bench_env, fresh_database  # noqa: E402
 
 # Words the generated chronologies are made of: what ASN-neutrality reports say.
-SUBJECTS = ["Camat", "Lurah", "Kepala Desa", "Guru", "Kepala Sekolah", "Sekretaris Camat", "Bidan", "Kepala Dinas"]
-ACTS = ["berfoto bersama calon", "berkampanye di pasar", "membagikan sembako bergambar calon",
-        "memasang baliho calon", "mengunggah video kampanye", "menghadiri deklarasi pasangan calon",
-        "memakai mobil dinas untuk kampanye", "mengajak warga memilih calon", "menjadi admin grup pemenangan"]
-NAMES = ["Agus", "Budi", "Citra", "Dewi", "Eko", "Fitri", "Hendra", "Indah", "Joko", "Kartika", "Lestari", "Made",
-         "Nur", "Putu", "Rina", "Slamet", "Taufik", "Wahyu", "Yuliana", "Zainal"]
-SURNAMES = ["Santoso", "Wijaya", "Lestari", "Saputra", "Hidayat", "Kusuma", "Pratama", "Nugroho", "Siregar",
-            "Harahap", "Simanjuntak", "Wibowo", "Setiawan", "Rahayu", "Purnomo", "Gunawan"]
+SUBJECTS = [
+    "Camat",
+    "Lurah",
+    "Kepala Desa",
+    "Guru",
+    "Kepala Sekolah",
+    "Sekretaris Camat",
+    "Bidan",
+    "Kepala Dinas",
+]
+ACTS = [
+    "berfoto bersama calon",
+    "berkampanye di pasar",
+    "membagikan sembako bergambar calon",
+    "memasang baliho calon",
+    "mengunggah video kampanye",
+    "menghadiri deklarasi pasangan calon",
+    "memakai mobil dinas untuk kampanye",
+    "mengajak warga memilih calon",
+    "menjadi admin grup pemenangan",
+]
+NAMES = [
+    "Agus",
+    "Budi",
+    "Citra",
+    "Dewi",
+    "Eko",
+    "Fitri",
+    "Hendra",
+    "Indah",
+    "Joko",
+    "Kartika",
+    "Lestari",
+    "Made",
+    "Nur",
+    "Putu",
+    "Rina",
+    "Slamet",
+    "Taufik",
+    "Wahyu",
+    "Yuliana",
+    "Zainal",
+]
+SURNAMES = [
+    "Santoso",
+    "Wijaya",
+    "Lestari",
+    "Saputra",
+    "Hidayat",
+    "Kusuma",
+    "Pratama",
+    "Nugroho",
+    "Siregar",
+    "Harahap",
+    "Simanjuntak",
+    "Wibowo",
+    "Setiawan",
+    "Rahayu",
+    "Purnomo",
+    "Gunawan",
+]
 
 
 def seed(count: int) -> None:
@@ -99,7 +152,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=60)
-    parser.add_argument("--reuse", action="store_true", help="measure again on the database a previous run seeded")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure again on the database a previous run seeded"
+    )
     args = parser.parse_args()
     db_name = "posko_bench_queue"
     env = bench_env(db_name, Path(tempfile.mkdtemp(prefix="posko-bench-queue-")) / "media")
@@ -126,14 +181,18 @@ def main():
     client = Client()
     client.force_login(user)
 
-    searches = ["Hendra Wijaya", "sembako", "\"mobil dinas\"", "baliho -guru"]
+    searches = ["Hendra Wijaya", "sembako", '"mobil dinas"', "baliho -guru"]
     runs = {
         "queue page (view)": lambda: client.get("/staf/", {"status": "open"}),
         "queue page (selector)": lambda: queue_page(case_queue(user, QueueFilters(status="open")), 1),
-        "overdue, by deadline (view)": lambda: client.get("/staf/", {"status": "open", "overdue": "on", "sort": "due"}),
+        "overdue, by deadline (view)": lambda: client.get(
+            "/staf/", {"status": "open", "overdue": "on", "sort": "due"}
+        ),
     }
     for term in searches:
-        runs[f"search {term!r} (view)"] = lambda term=term: client.get("/staf/", {"status": "open", "q": term})
+        runs[f"search {term!r} (view)"] = lambda term=term: client.get(
+            "/staf/", {"status": "open", "q": term}
+        )
     with __import__("django").db.connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM complaints_report WHERE province_code = '35'")
         in_scope = cur.fetchone()[0]

@@ -15,8 +15,19 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Election)
 class ElectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "kind", "voting_day", "campaign_start", "campaign_end", "filing_days",
-                    "filing_working_days", "decision_days", "decision_extension_days", "accepting_reports"]
+    list_display = [
+        "name",
+        "slug",
+        "kind",
+        "voting_day",
+        "campaign_start",
+        "campaign_end",
+        "filing_days",
+        "filing_working_days",
+        "decision_days",
+        "decision_extension_days",
+        "accepting_reports",
+    ]
     list_filter = ["kind", "accepting_reports"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -39,7 +50,17 @@ class AccusedInline(admin.TabularInline):
 class EvidenceInline(admin.TabularInline):
     model = Evidence
     extra = 0
-    fields = ["position", "kind", "original_name", "url", "caption", "size", "sha256", "status", "status_reason"]
+    fields = [
+        "position",
+        "kind",
+        "original_name",
+        "url",
+        "caption",
+        "size",
+        "sha256",
+        "status",
+        "status_reason",
+    ]
     readonly_fields = ["kind", "original_name", "url", "size", "sha256", "status", "status_reason"]
     can_delete = False
     show_change_link = True
@@ -57,14 +78,37 @@ class ReportEventInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ["tracking_code", "election", "status", "kind", "late", "anonymous", "incident_region",
-                    "incident_date", "created_at"]
+    list_display = [
+        "tracking_code",
+        "election",
+        "status",
+        "kind",
+        "late",
+        "anonymous",
+        "incident_region",
+        "incident_date",
+        "created_at",
+    ]
     list_filter = ["status", "kind", "late", "anonymous", "election", "reporter_type", "categories"]
-    search_fields = ["tracking_code", "chronology", "incident_place", "accused__name", "accused__nip",
-                     "accused__agency", "reporter_name"]
+    search_fields = [
+        "tracking_code",
+        "chronology",
+        "incident_place",
+        "accused__name",
+        "accused__nip",
+        "accused__agency",
+        "reporter_name",
+    ]
     date_hierarchy = "created_at"
     raw_id_fields = ["incident_region"]
-    readonly_fields = ["tracking_code", "pin_hash", "pin_salt", "created_at", "updated_at", "status_changed_at"]
+    readonly_fields = [
+        "tracking_code",
+        "pin_hash",
+        "pin_salt",
+        "created_at",
+        "updated_at",
+        "status_changed_at",
+    ]
     filter_horizontal = ["categories"]
     inlines = [AccusedInline, EvidenceInline, ReportEventInline]
     list_select_related = ["election", "incident_region"]

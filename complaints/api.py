@@ -69,7 +69,9 @@ class CategoryList(PublicAPIView):
 class RegionList(PublicAPIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("parent", str, description="Dotted Kemendagri code; its direct children are listed"),
+            OpenApiParameter(
+                "parent", str, description="Dotted Kemendagri code; its direct children are listed"
+            ),
             OpenApiParameter("q", str, description="Part of a name to search for (within parent when given)"),
         ],
         responses=RegionSerializer(many=True),
@@ -79,8 +81,10 @@ class RegionList(PublicAPIView):
         parent = (request.query_params.get("parent") or "").strip()[:13]
         q = (request.query_params.get("q") or "").strip()[:60]
         if parent and not re.fullmatch(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?", parent):
-            return Response({"parent": [_("Region codes look like 35, 35.74, 35.74.01 or 35.74.01.1001.")]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"parent": [_("Region codes look like 35, 35.74, 35.74.01 or 35.74.01.1001.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return Response(RegionSerializer(selectors.region_list(parent=parent or None, q=q), many=True).data)
 
 
@@ -94,9 +98,20 @@ ACCUSED_FIELDS = {
     "accused_region": "region",
 }
 MAIN_FIELDS = [
-    "election", "anonymous", "reporter_name", "reporter_address", "reporter_phone", "reporter_email",
-    "reporter_nik", "reporter_type", "incident_date", "known_date", "incident_region", "incident_place",
-    "chronology", "witnesses",
+    "election",
+    "anonymous",
+    "reporter_name",
+    "reporter_address",
+    "reporter_phone",
+    "reporter_email",
+    "reporter_nik",
+    "reporter_type",
+    "incident_date",
+    "known_date",
+    "incident_region",
+    "incident_place",
+    "chronology",
+    "witnesses",
 ]
 
 
@@ -144,7 +159,9 @@ def form_errors_to_api(errors: dict[str, list[str]]) -> dict[str, list[str]]:
     for key, messages in errors.items():
         match = re.fullmatch(r"(accused|evidence|links)-(\d+)-(\w+)", key)
         if match is None:
-            api_key = {"evidence": "files", "accused": "accused_name", "__all__": "non_field_errors"}.get(key, key)
+            api_key = {"evidence": "files", "accused": "accused_name", "__all__": "non_field_errors"}.get(
+                key, key
+            )
             out.setdefault(api_key, []).extend(messages)
             continue
         prefix, index, field = match.group(1), int(match.group(2)), match.group(3)
@@ -174,7 +191,8 @@ ReportCreateRequest = inline_serializer(
         "accused_name": serializers.ListField(child=serializers.CharField()),
         "accused_nip": serializers.ListField(child=serializers.CharField(), required=False),
         "accused_asn_type": serializers.ListField(
-            child=serializers.ChoiceField(choices=Accused.AsnType.choices), required=False),
+            child=serializers.ChoiceField(choices=Accused.AsnType.choices), required=False
+        ),
         "accused_position": serializers.ListField(child=serializers.CharField(), required=False),
         "accused_agency": serializers.ListField(child=serializers.CharField(), required=False),
         "accused_region": serializers.ListField(child=serializers.CharField(), required=False),
@@ -209,8 +227,11 @@ ReportCreateResponse = inline_serializer(
 class ReportCreate(PublicAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": ReportCreateRequest},
-                   responses={201: ReportCreateResponse, 400: dict}, summary="File a report with evidence")
+    @extend_schema(
+        request={"multipart/form-data": ReportCreateRequest},
+        responses={201: ReportCreateResponse, 400: dict},
+        summary="File a report with evidence",
+    )
     def post(self, request):
         data, files = api_to_form_data(request.data, request.FILES)
         submission = ReportSubmission(data, files, request=request._request)
@@ -271,8 +292,11 @@ class TrackResponse(serializers.Serializer):
 class ReportTrack(PublicAPIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    @extend_schema(request=TrackRequest, responses={200: TrackResponse, 404: dict, 429: dict},
-                   summary="Status of a report, by tracking code and PIN")
+    @extend_schema(
+        request=TrackRequest,
+        responses={200: TrackResponse, 404: dict, 429: dict},
+        summary="Status of a report, by tracking code and PIN",
+    )
     def post(self, request):
         incoming = TrackRequest(data=request.data)
         if not incoming.is_valid():
@@ -284,18 +308,28 @@ class ReportTrack(PublicAPIView):
                 client=client_address(request._request),
             )
         except TrackingThrottled:
-            return Response({"detail": _("Too many wrong attempts. Please wait a few minutes and try again.")},
-                            status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return Response(
+                {"detail": _("Too many wrong attempts. Please wait a few minutes and try again.")},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
         if result.report is None:
-            return Response({"detail": _("No report matches this tracking code and PIN.")},
-                            status=status.HTTP_404_NOT_FOUND)
+            return Response(
+                {"detail": _("No report matches this tracking code and PIN.")},
+                status=status.HTTP_404_NOT_FOUND,
+            )
         report = result.report
         case = report.merged_into if report.merged_into_id else report
         data = TrackResponse(report).data
         # A merged report follows the case it joined.
-        data.update(status=case.status, status_label=str(case.get_status_display()),
-                    status_meaning=status_meaning(case.status), status_changed_at=case.status_changed_at,
-                    merged=case.pk != report.pk)
-        data["messages"] = [{"from": m.direction, "body": m.body, "at": m.created_at, "question": m.is_question}
-                            for m in report.messages.all()]
+        data.update(
+            status=case.status,
+            status_label=str(case.get_status_display()),
+            status_meaning=status_meaning(case.status),
+            status_changed_at=case.status_changed_at,
+            merged=case.pk != report.pk,
+        )
+        data["messages"] = [
+            {"from": m.direction, "body": m.body, "at": m.created_at, "question": m.is_question}
+            for m in report.messages.all()
+        ]
         return Response(data)

@@ -56,7 +56,9 @@ class RegionField(forms.CharField):
             return None
         region = selectors.region_get(code.strip())
         if region is None:
-            raise ValidationError(_("Unknown region code %(code)s."), code="region_unknown", params={"code": code})
+            raise ValidationError(
+                _("Unknown region code %(code)s."), code="region_unknown", params={"code": code}
+            )
         if region.level < self.min_level:
             raise ValidationError(
                 _("Choose the region down to at least the regency or city (kabupaten/kota)."),
@@ -91,31 +93,49 @@ class ReportForm(forms.Form):
     reporter_phone = forms.CharField(label=_("Phone / WhatsApp"), max_length=24, required=False)
     reporter_email = forms.EmailField(label=_("E-mail"), required=False)
     reporter_nik = forms.CharField(
-        label=_("NIK (optional)"), max_length=24, required=False,
+        label=_("NIK (optional)"),
+        max_length=24,
+        required=False,
         help_text=_("The 16-digit number on your KTP. Checked only for its structure."),
     )
     reporter_type = forms.ChoiceField(
-        label=_("You report as"), choices=Report.ReporterType.choices, required=False, widget=forms.RadioSelect
+        label=_("You report as"),
+        choices=Report.ReporterType.choices,
+        required=False,
+        widget=forms.RadioSelect,
     )
-    incident_date = forms.DateField(label=_("Date it happened"), widget=forms.DateInput(attrs={"type": "date"}))
+    incident_date = forms.DateField(
+        label=_("Date it happened"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     known_date = forms.DateField(
-        label=_("Date you learned of it"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Date you learned of it"),
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Reports must be filed within 7 days of the violation becoming known."),
     )
     incident_region = RegionField(label=_("Region where it happened"))
     incident_place = forms.CharField(
-        label=_("Place"), max_length=300, help_text=_("Address, building or online platform where it happened.")
+        label=_("Place"),
+        max_length=300,
+        help_text=_("Address, building or online platform where it happened."),
     )
     categories = forms.ModelMultipleChoiceField(
-        queryset=ViolationCategory.objects.none(), to_field_name="slug", widget=forms.CheckboxSelectMultiple,
+        queryset=ViolationCategory.objects.none(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
         label=_("What kind of violation?"),
     )
     chronology = forms.CharField(
-        label=_("What happened?"), min_length=20, max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("What happened?"),
+        min_length=20,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Tell in order what happened: who, what, when, where and how."),
     )
     witnesses = forms.CharField(
-        label=_("Witnesses (optional)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Witnesses (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -133,7 +153,9 @@ class ReportForm(forms.Form):
         value = self.cleaned_data["reporter_nik"]
         if not value:
             return ""
-        return validate_nik(value, province_exists=lambda code: Region.objects.filter(code=code, level=1).exists())
+        return validate_nik(
+            value, province_exists=lambda code: Region.objects.filter(code=code, level=1).exists()
+        )
 
     def clean_reporter_phone(self):
         value = self.cleaned_data["reporter_phone"]
@@ -148,7 +170,9 @@ class ReportForm(forms.Form):
     def clean_known_date(self):
         value = self.cleaned_data["known_date"]
         if value > _today():
-            raise ValidationError(_("The date you learned of it cannot be in the future."), code="date_future")
+            raise ValidationError(
+                _("The date you learned of it cannot be in the future."), code="date_future"
+            )
         return value
 
     def clean(self):
@@ -161,20 +185,34 @@ class ReportForm(forms.Form):
                 self.add_error("reporter_name", _("Enter your name, or choose to report anonymously."))
             if not data.get("reporter_address"):
                 self.add_error("reporter_address", _("Enter your address, or choose to report anonymously."))
-            if not data.get("reporter_phone") and not data.get("reporter_email") and not (
-                self.has_error("reporter_phone") or self.has_error("reporter_email")
+            if (
+                not data.get("reporter_phone")
+                and not data.get("reporter_email")
+                and not (self.has_error("reporter_phone") or self.has_error("reporter_email"))
             ):
-                self.add_error("reporter_phone", _("Enter a phone number or an e-mail address so we can reach you."))
+                self.add_error(
+                    "reporter_phone", _("Enter a phone number or an e-mail address so we can reach you.")
+                )
             if not data.get("reporter_type"):
-                self.add_error("reporter_type", _("Choose whether you report as a voter, participant or monitor."))
+                self.add_error(
+                    "reporter_type", _("Choose whether you report as a voter, participant or monitor.")
+                )
         elif anonymous:
-            for name in ("reporter_name", "reporter_address", "reporter_phone", "reporter_email", "reporter_nik",
-                         "reporter_type"):
+            for name in (
+                "reporter_name",
+                "reporter_address",
+                "reporter_phone",
+                "reporter_email",
+                "reporter_nik",
+                "reporter_type",
+            ):
                 data[name] = ""
                 self.errors.pop(name, None)
         incident, known = data.get("incident_date"), data.get("known_date")
         if incident and known and known < incident:
-            self.add_error("known_date", _("The date you learned of it cannot be before the date it happened."))
+            self.add_error(
+                "known_date", _("The date you learned of it cannot be before the date it happened.")
+            )
         return data
 
     def filing_status(self) -> dict | None:
@@ -190,12 +228,20 @@ class ReportForm(forms.Form):
 class AccusedForm(forms.Form):
     """One terlapor."""
 
-    name = forms.CharField(label=_("Name of the reported civil servant"), max_length=120,
-                           help_text=_("Or how people know them, for example 'Camat Kanigaran'."))
-    nip = forms.CharField(label=_("NIP (optional)"), max_length=24, required=False,
-                          help_text=_("18 digits, if you know it."))
-    asn_type = forms.ChoiceField(label=_("Type of civil servant"), choices=Accused.AsnType.choices,
-                                 initial=Accused.AsnType.UNKNOWN, required=False)
+    name = forms.CharField(
+        label=_("Name of the reported civil servant"),
+        max_length=120,
+        help_text=_("Or how people know them, for example 'Camat Kanigaran'."),
+    )
+    nip = forms.CharField(
+        label=_("NIP (optional)"), max_length=24, required=False, help_text=_("18 digits, if you know it.")
+    )
+    asn_type = forms.ChoiceField(
+        label=_("Type of civil servant"),
+        choices=Accused.AsnType.choices,
+        initial=Accused.AsnType.UNKNOWN,
+        required=False,
+    )
     position = forms.CharField(label=_("Position"), max_length=160, required=False)
     agency = forms.CharField(label=_("Agency / office"), max_length=200, required=False)
     region = RegionField(label=_("Region of the agency"), levels=2, min_level=1, required=False)
@@ -227,16 +273,22 @@ class EvidenceFileForm(forms.Form):
             return None
         staged = StagedUpload.objects.filter(pk=value).first()
         if staged is None:
-            raise ValidationError(_("A file kept from your earlier try has expired; please attach it again."),
-                                  code="staged_expired")
+            raise ValidationError(
+                _("A file kept from your earlier try has expired; please attach it again."),
+                code="staged_expired",
+            )
         return staged
 
 
 class LinkForm(forms.Form):
     """One link to a post or page, with its caption."""
 
-    url = forms.CharField(label=_("Link to the post"), max_length=2000, required=False,
-                          widget=forms.URLInput(attrs={"placeholder": "https://"}))
+    url = forms.CharField(
+        label=_("Link to the post"),
+        max_length=2000,
+        required=False,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
     caption = forms.CharField(label=_("Caption (optional)"), max_length=300, required=False)
 
     def clean_url(self):
@@ -248,11 +300,13 @@ class LinkForm(forms.Form):
         try:
             URLValidator(schemes=["http", "https"])(value)
         except ValidationError:
-            raise ValidationError(_("This is not a web address (it should look like https://...)."),
-                                  code="url_invalid") from None
+            raise ValidationError(
+                _("This is not a web address (it should look like https://...)."), code="url_invalid"
+            ) from None
         if "@" in value.split("://", 1)[1].split("/", 1)[0]:
-            raise ValidationError(_("Links with a user name or password in them are not accepted."),
-                                  code="url_credentials")
+            raise ValidationError(
+                _("Links with a user name or password in them are not accepted."), code="url_credentials"
+            )
         return value
 
 
@@ -297,7 +351,9 @@ class ReportSubmission:
         return {"accused": self.accused, "evidence": self.evidence, "links": self.links}
 
     def is_valid(self) -> bool:
-        valid = all([self.form.is_valid(), self.accused.is_valid(), self.evidence.is_valid(), self.links.is_valid()])
+        valid = all(
+            [self.form.is_valid(), self.accused.is_valid(), self.evidence.is_valid(), self.links.is_valid()]
+        )
         self._check_limits()
         return valid and not self.limit_errors
 
@@ -307,9 +363,12 @@ class ReportSubmission:
             limit_mb = settings.POSKO_MAX_FILE_BYTES // (1024 * 1024)
             total_mb = settings.POSKO_MAX_REPORT_BYTES // (1024 * 1024)
             message = (
-                _("“%(name)s” is larger than %(limit)s MB and was not accepted.") % {"name": file_name, "limit": limit_mb}
+                _("“%(name)s” is larger than %(limit)s MB and was not accepted.")
+                % {"name": file_name, "limit": limit_mb}
                 if reason == "file_too_large"
-                else _("“%(name)s” was not accepted: all files of a report together may not exceed %(limit)s MB.")
+                else _(
+                    "“%(name)s” was not accepted: all files of a report together may not exceed %(limit)s MB."
+                )
                 % {"name": file_name, "limit": total_mb}
             )
             key = field_name if field_name.startswith("evidence-") else "evidence"
@@ -317,19 +376,31 @@ class ReportSubmission:
         count = len(self.evidence_items())
         if count + len(self.skipped) > settings.POSKO_MAX_FILES:
             errors.setdefault("evidence", []).append(
-                ngettext("A report may carry at most %(max)d file.", "A report may carry at most %(max)d files.",
-                         settings.POSKO_MAX_FILES) % {"max": settings.POSKO_MAX_FILES}
+                ngettext(
+                    "A report may carry at most %(max)d file.",
+                    "A report may carry at most %(max)d files.",
+                    settings.POSKO_MAX_FILES,
+                )
+                % {"max": settings.POSKO_MAX_FILES}
             )
         total = sum(size for _item, size in self._sizes())
-        if total > settings.POSKO_MAX_REPORT_BYTES and not any(r == "report_too_large" for *_x, r in self.skipped):
+        if total > settings.POSKO_MAX_REPORT_BYTES and not any(
+            r == "report_too_large" for *_x, r in self.skipped
+        ):
             errors.setdefault("evidence", []).append(
-                str(_("All files of a report together may not exceed %(limit)s MB.")
-                    % {"limit": settings.POSKO_MAX_REPORT_BYTES // (1024 * 1024)})
+                str(
+                    _("All files of a report together may not exceed %(limit)s MB.")
+                    % {"limit": settings.POSKO_MAX_REPORT_BYTES // (1024 * 1024)}
+                )
             )
         if len(self.link_items()) > settings.POSKO_MAX_LINKS:
             errors.setdefault("links", []).append(
-                ngettext("A report may carry at most %(max)d link.", "A report may carry at most %(max)d links.",
-                         settings.POSKO_MAX_LINKS) % {"max": settings.POSKO_MAX_LINKS}
+                ngettext(
+                    "A report may carry at most %(max)d link.",
+                    "A report may carry at most %(max)d links.",
+                    settings.POSKO_MAX_LINKS,
+                )
+                % {"max": settings.POSKO_MAX_LINKS}
             )
         self.limit_errors = errors
 

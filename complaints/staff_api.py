@@ -99,32 +99,52 @@ class StaffAPIView(APIView):
         except workflow.Conflict as exc:
             return Response({"detail": exc.message, "status": exc.current}, status=status.HTTP_409_CONFLICT)
         except PermissionDenied as exc:
-            return Response({"detail": str(exc) or _("You may not do this.")}, status=status.HTTP_403_FORBIDDEN)
+            return Response(
+                {"detail": str(exc) or _("You may not do this.")}, status=status.HTTP_403_FORBIDDEN
+            )
         except ValidationError as exc:
             return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
         return None
 
 
 class CaseList(StaffAPIView):
-    @extend_schema(parameters=[OpenApiParameter(n, str) for n in
-                               ("q", "status", "region", "election", "category", "evidence_kind", "sort", "page")]
-                   + [OpenApiParameter(n, bool) for n in ("late", "overdue", "mine")],
-                   responses=CaseListSerializer(many=True), summary="Cases in your jurisdiction (staff)")
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(n, str)
+            for n in ("q", "status", "region", "election", "category", "evidence_kind", "sort", "page")
+        ]
+        + [OpenApiParameter(n, bool) for n in ("late", "overdue", "mine")],
+        responses=CaseListSerializer(many=True),
+        summary="Cases in your jurisdiction (staff)",
+    )
     def get(self, request):
         p = request.query_params
         truthy = ("1", "true", "on", "yes")
         filters = case_selectors.QueueFilters(
-            status=p.get("status", ""), region=p.get("region", ""), election=p.get("election", ""),
-            category=p.get("category", ""), evidence_kind=p.get("evidence_kind", ""),
-            late=p.get("late", "") in truthy, overdue=p.get("overdue", "") in truthy, mine=p.get("mine", "") in truthy,
-            q=p.get("q", ""), sort=p.get("sort", "oldest"))
+            status=p.get("status", ""),
+            region=p.get("region", ""),
+            election=p.get("election", ""),
+            category=p.get("category", ""),
+            evidence_kind=p.get("evidence_kind", ""),
+            late=p.get("late", "") in truthy,
+            overdue=p.get("overdue", "") in truthy,
+            mine=p.get("mine", "") in truthy,
+            q=p.get("q", ""),
+            sort=p.get("sort", "oldest"),
+        )
         try:
             page_no = max(1, int(p.get("page", "1")))
         except ValueError:
             return Response({"page": [_("A page is a whole number.")]}, status=status.HTTP_400_BAD_REQUEST)
         page = case_selectors.queue_page(case_selectors.case_queue(request.user, filters), page_no)
-        return Response({"count": page["total"], "page": page["page"], "pages": page["pages"],
-                         "results": CaseListSerializer(page["rows"], many=True).data})
+        return Response(
+            {
+                "count": page["total"],
+                "page": page["page"],
+                "pages": page["pages"],
+                "results": CaseListSerializer(page["rows"], many=True).data,
+            }
+        )
 
 
 class CaseDetail(StaffAPIView):
@@ -134,35 +154,66 @@ class CaseDetail(StaffAPIView):
 
 
 class CaseTransition(StaffAPIView):
-    @extend_schema(request=inline_serializer("CaseTransitionRequest", {
-        "to_status": serializers.ChoiceField(choices=Report.Status.choices), "note": serializers.CharField(required=False),
-        "expected_status": serializers.CharField(required=False)}),
-        responses={200: CaseDetailSerializer, 400: dict, 403: dict, 409: dict}, summary="Change a case's status")
+    @extend_schema(
+        request=inline_serializer(
+            "CaseTransitionRequest",
+            {
+                "to_status": serializers.ChoiceField(choices=Report.Status.choices),
+                "note": serializers.CharField(required=False),
+                "expected_status": serializers.CharField(required=False),
+            },
+        ),
+        responses={200: CaseDetailSerializer, 400: dict, 403: dict, 409: dict},
+        summary="Change a case's status",
+    )
     def post(self, request, pk: int):
         report = self.case(request, pk)
         data = request.data
-        error = self.act(lambda: workflow.case_transition(
-            report=report, user=request.user, to_status=str(data.get("to_status", "")), note=str(data.get("note", "")),
-            expected_status=data.get("expected_status") or None))
-        return error or Response(CaseDetailSerializer(self.case(request, pk), context={"request": request}).data)
+        error = self.act(
+            lambda: workflow.case_transition(
+                report=report,
+                user=request.user,
+                to_status=str(data.get("to_status", "")),
+                note=str(data.get("note", "")),
+                expected_status=data.get("expected_status") or None,
+            )
+        )
+        return error or Response(
+            CaseDetailSerializer(self.case(request, pk), context={"request": request}).data
+        )
 
 
 class CaseNote(StaffAPIView):
-    @extend_schema(request=inline_serializer("CaseNoteRequest", {"body": serializers.CharField()}),
-                   responses={201: dict, 400: dict}, summary="Add an internal note")
+    @extend_schema(
+        request=inline_serializer("CaseNoteRequest", {"body": serializers.CharField()}),
+        responses={201: dict, 400: dict},
+        summary="Add an internal note",
+    )
     def post(self, request, pk: int):
         report = self.case(request, pk)
-        error = self.act(lambda: workflow.case_note(report=report, user=request.user, body=str(request.data.get("body", ""))))
+        error = self.act(
+            lambda: workflow.case_note(
+                report=report, user=request.user, body=str(request.data.get("body", ""))
+            )
+        )
         return error or Response({"ok": True}, status=status.HTTP_201_CREATED)
 
 
 class CaseMessage(StaffAPIView):
-    @extend_schema(request=inline_serializer("CaseMessageRequest", {
-        "body": serializers.CharField(), "question": serializers.BooleanField(required=False)}),
-        responses={201: dict, 400: dict, 409: dict}, summary="Send a message to the reporter")
+    @extend_schema(
+        request=inline_serializer(
+            "CaseMessageRequest",
+            {"body": serializers.CharField(), "question": serializers.BooleanField(required=False)},
+        ),
+        responses={201: dict, 400: dict, 409: dict},
+        summary="Send a message to the reporter",
+    )
     def post(self, request, pk: int):
         report = self.case(request, pk)
         question = str(request.data.get("question", "")).lower() in ("1", "true", "on", "yes")
-        error = self.act(lambda: workflow.message_send(report=report, user=request.user,
-                                                       body=str(request.data.get("body", "")), question=question))
+        error = self.act(
+            lambda: workflow.message_send(
+                report=report, user=request.user, body=str(request.data.get("body", "")), question=question
+            )
+        )
         return error or Response({"ok": True}, status=status.HTTP_201_CREATED)

@@ -13,9 +13,13 @@ MEANING = {
     S.INVESTIGATION: _("Bawaslu is investigating (penelusuran): gathering facts and evidence."),
     S.CLARIFICATION: _("Bawaslu is hearing the people involved (klarifikasi)."),
     S.ASSESSMENT: _("Bawaslu is writing its legal assessment (kajian) to decide on the case."),
-    S.REFERRED: _("Bawaslu has forwarded a recommendation to the competent agency and is waiting for its outcome."),
+    S.REFERRED: _(
+        "Bawaslu has forwarded a recommendation to the competent agency and is waiting for its outcome."
+    ),
     S.CLOSED: _("The case is closed with an outcome."),
-    S.REJECTED: _("Your report could not be handled: it is outside what Bawaslu handles or could not be used."),
+    S.REJECTED: _(
+        "Your report could not be handled: it is outside what Bawaslu handles or could not be used."
+    ),
     S.MERGED: _("Your report has been joined to another report about the same event; it is handled there."),
     S.STOPPED: _("Handling of the case was stopped; the reason is recorded."),
 }

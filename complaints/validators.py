@@ -29,7 +29,9 @@ def validate_nik(value: str, *, province_exists=None) -> str:
     if len(nik) != 16:
         raise ValidationError(_("A NIK has exactly 16 digits."), code="nik_length")
     if province_exists is not None and not province_exists(nik[:2]):
-        raise ValidationError(_("The first two digits of the NIK are not a province code."), code="nik_province")
+        raise ValidationError(
+            _("The first two digits of the NIK are not a province code."), code="nik_province"
+        )
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     if day > 40:
         day -= 40
@@ -37,7 +39,9 @@ def validate_nik(value: str, *, province_exists=None) -> str:
     if _real_date(2000 + year, month, day) is None and _real_date(1900 + year, month, day) is None:
         raise ValidationError(_("The NIK does not contain a valid date of birth."), code="nik_birthdate")
     if nik[12:] == "0000":
-        raise ValidationError(_("The last four digits of the NIK (serial number) cannot be 0000."), code="nik_serial")
+        raise ValidationError(
+            _("The last four digits of the NIK (serial number) cannot be 0000."), code="nik_serial"
+        )
     return nik
 
 
@@ -52,16 +56,20 @@ def validate_nip(value: str, *, asn_type: str = "unknown") -> str:
     today = timezone.localdate()
     birth = _real_date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
     if birth is None or birth.year < 1930 or birth > today:
-        raise ValidationError(_("The first 8 digits of the NIP must be a real date of birth (YYYYMMDD)."),
-                              code="nip_birthdate")
+        raise ValidationError(
+            _("The first 8 digits of the NIP must be a real date of birth (YYYYMMDD)."), code="nip_birthdate"
+        )
     year, code = int(nip[8:12]), int(nip[12:14])
     if year < birth.year + 15 or year > today.year:
-        raise ValidationError(_("Digits 9-12 of the NIP must be the year of first appointment."),
-                              code="nip_appointment_year")
+        raise ValidationError(
+            _("Digits 9-12 of the NIP must be the year of first appointment."), code="nip_appointment_year"
+        )
     is_month = 1 <= code <= 12
     if asn_type == "pns" and not is_month:
-        raise ValidationError(_("For a PNS, digits 13-14 of the NIP are the month of appointment (01-12)."),
-                              code="nip_pns_month")
+        raise ValidationError(
+            _("For a PNS, digits 13-14 of the NIP are the month of appointment (01-12)."),
+            code="nip_pns_month",
+        )
     if asn_type == "pppk" and (is_month or code == 0):
         raise ValidationError(
             _("For a PPPK, digits 13-14 of the NIP are a code that is not a month (for example 21)."),
@@ -72,8 +80,9 @@ def validate_nip(value: str, *, asn_type: str = "unknown") -> str:
     if nip[14] not in "12":
         raise ValidationError(_("Digit 15 of the NIP (sex) must be 1 or 2."), code="nip_sex")
     if nip[15:] == "000":
-        raise ValidationError(_("The last three digits of the NIP (serial number) cannot be 000."),
-                              code="nip_serial")
+        raise ValidationError(
+            _("The last three digits of the NIP (serial number) cannot be 000."), code="nip_serial"
+        )
     return nip
 
 
@@ -81,12 +90,14 @@ def validate_phone(value: str) -> str:
     """Indonesian phone numbers: 08xx, +628xx or 628xx mobiles, or a landline with area code; 9-15 digits."""
     raw = (value or "").strip()
     if not re.fullmatch(r"\+?[0-9 ()\-.]{8,24}", raw):
-        raise ValidationError(_("Enter a phone number with digits only, for example 0812 3456 7890."),
-                              code="phone_format")
+        raise ValidationError(
+            _("Enter a phone number with digits only, for example 0812 3456 7890."), code="phone_format"
+        )
     digits = digits_only(raw)
     if digits.startswith("62"):
         digits = "0" + digits[2:]
     if not digits.startswith("0") or not 9 <= len(digits) <= 14:
-        raise ValidationError(_("Enter an Indonesian phone number, for example 0812 3456 7890."),
-                              code="phone_format")
+        raise ValidationError(
+            _("Enter an Indonesian phone number, for example 0812 3456 7890."), code="phone_format"
+        )
     return digits

@@ -129,12 +129,16 @@ def report_receipt(request, code: str):
         receipts[code] = None
         request.session[_RECEIPTS] = receipts
     report = selectors.report_for_tracking_by_code(code)
-    return render(request, "complaints/receipt.html", {
-        "report": report,
-        "pin": pin,
-        "region_path": selectors.region_path(report.incident_region),
-        "status_meaning": status_meaning(report.status),
-    })
+    return render(
+        request,
+        "complaints/receipt.html",
+        {
+            "report": report,
+            "pin": pin,
+            "region_path": selectors.region_path(report.incident_region),
+            "status_meaning": status_meaning(report.status),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -173,15 +177,20 @@ def _tracked_report(request):
 
 def _track_result(request, report, *, answer_form=None, status=200):
     case = case_selectors.tracking_view_of(report)
-    return render(request, "complaints/track_result.html", {
-        "report": report,
-        "case": case,
-        "status_meaning": status_meaning(case.status),
-        "evidence": list(report.evidence.all()),
-        "messages_for_reporter": list(Message.objects.filter(report=report).order_by("created_at")),
-        "can_answer": report.status == Report.Status.NEEDS_INFO,
-        "answer_form": answer_form or AnswerForm(),
-    }, status=status)
+    return render(
+        request,
+        "complaints/track_result.html",
+        {
+            "report": report,
+            "case": case,
+            "status_meaning": status_meaning(case.status),
+            "evidence": list(report.evidence.all()),
+            "messages_for_reporter": list(Message.objects.filter(report=report).order_by("created_at")),
+            "can_answer": report.status == Report.Status.NEEDS_INFO,
+            "answer_form": answer_form or AnswerForm(),
+        },
+        status=status,
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -189,10 +198,15 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class AnswerForm(forms.Form):
-    body = forms.CharField(label=gettext_lazy("Your answer"), required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 4}))
-    files = forms.FileField(label=gettext_lazy("More evidence (optional)"), required=False,
-                            widget=MultipleFileInput())
+    body = forms.CharField(
+        label=gettext_lazy("Your answer"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    files = forms.FileField(
+        label=gettext_lazy("More evidence (optional)"), required=False, widget=MultipleFileInput()
+    )
 
 
 @require_http_methods(["POST"])

@@ -5,7 +5,17 @@ from evidence.models import Evidence, StagedUpload
 
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
-    list_display = ["id", "report", "kind", "original_name", "url", "size", "status", "created_at", "processed_at"]
+    list_display = [
+        "id",
+        "report",
+        "kind",
+        "original_name",
+        "url",
+        "size",
+        "status",
+        "created_at",
+        "processed_at",
+    ]
     list_filter = ["kind", "status"]
     search_fields = ["id", "original_name", "url", "sha256", "caption", "report__tracking_code"]
     raw_id_fields = ["report"]

@@ -19,18 +19,39 @@ _KEEP = {
     "youtube": {"v", "t", "list"},
 }
 _HOST_ALIASES = {
-    "twitter.com": "x.com", "mobile.twitter.com": "x.com", "mobile.x.com": "x.com",
-    "m.facebook.com": "facebook.com", "web.facebook.com": "facebook.com", "mbasic.facebook.com": "facebook.com",
-    "touch.facebook.com": "facebook.com", "fb.com": "facebook.com", "m.me": "m.me",
-    "m.youtube.com": "youtube.com", "music.youtube.com": "youtube.com", "youtube-nocookie.com": "youtube.com",
-    "threads.com": "threads.net", "telegram.me": "t.me", "telegram.dog": "t.me",
-    "m.tiktok.com": "tiktok.com", "mobile.tiktok.com": "tiktok.com",
+    "twitter.com": "x.com",
+    "mobile.twitter.com": "x.com",
+    "mobile.x.com": "x.com",
+    "m.facebook.com": "facebook.com",
+    "web.facebook.com": "facebook.com",
+    "mbasic.facebook.com": "facebook.com",
+    "touch.facebook.com": "facebook.com",
+    "fb.com": "facebook.com",
+    "m.me": "m.me",
+    "m.youtube.com": "youtube.com",
+    "music.youtube.com": "youtube.com",
+    "youtube-nocookie.com": "youtube.com",
+    "threads.com": "threads.net",
+    "telegram.me": "t.me",
+    "telegram.dog": "t.me",
+    "m.tiktok.com": "tiktok.com",
+    "mobile.tiktok.com": "tiktok.com",
 }
 _PLATFORM_HOSTS = {
-    "facebook.com": "facebook", "fb.watch": "facebook", "instagram.com": "instagram", "instagr.am": "instagram",
-    "tiktok.com": "tiktok", "vm.tiktok.com": "tiktok", "vt.tiktok.com": "tiktok", "x.com": "x",
-    "youtube.com": "youtube", "youtu.be": "youtube", "threads.net": "threads", "t.me": "telegram",
-    "whatsapp.com": "whatsapp", "wa.me": "whatsapp",
+    "facebook.com": "facebook",
+    "fb.watch": "facebook",
+    "instagram.com": "instagram",
+    "instagr.am": "instagram",
+    "tiktok.com": "tiktok",
+    "vm.tiktok.com": "tiktok",
+    "vt.tiktok.com": "tiktok",
+    "x.com": "x",
+    "youtube.com": "youtube",
+    "youtu.be": "youtube",
+    "threads.net": "threads",
+    "t.me": "telegram",
+    "whatsapp.com": "whatsapp",
+    "wa.me": "whatsapp",
 }
 
 
@@ -68,8 +89,11 @@ def normalize(raw: str) -> NormalizedLink:
         bare = bare[2:]
     platform = _PLATFORM_HOSTS.get(bare, "web")
     path = re.sub(r"/{2,}", "/", parts.path or "/")
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=False)
-             if k in _KEEP.get(platform, set()) or not _TRACKING.match(k)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=False)
+        if k in _KEEP.get(platform, set()) or not _TRACKING.match(k)
+    ]
     account = post_id = ""
     segments = [s for s in path.split("/") if s]
 
@@ -159,5 +183,7 @@ def normalize(raw: str) -> NormalizedLink:
             path = path.rstrip("/") or "/"
     url = urlunsplit((scheme, bare if platform != "web" else host, path, urlencode(query), ""))
     if platform in ("x", "instagram", "tiktok", "threads", "telegram"):
-        account = account.lower()  # handles on these platforms are case-insensitive (and lower-cased in paths)
+        account = (
+            account.lower()
+        )  # handles on these platforms are case-insensitive (and lower-cased in paths)
     return NormalizedLink(url=url, platform=platform, account=account, post_id=post_id)

@@ -69,11 +69,17 @@ class Evidence(models.Model):
 
     # What the pipeline found. Metadata is evidence for staff only; the reporter never sees it.
     detected_type = models.CharField(max_length=100, blank=True, help_text="Media type read from the bytes")
-    quarantined = models.BooleanField(default=False, help_text="Dangerous or deceptive content: never previewed")
+    quarantined = models.BooleanField(
+        default=False, help_text="Dangerous or deceptive content: never previewed"
+    )
     metadata = models.JSONField(default=dict, blank=True)
     steps = models.JSONField(default=dict, blank=True, help_text="Outcome of each pipeline step")
-    viewing_copy = models.FileField(storage=_evidence_storage, upload_to=derived_path, max_length=200, blank=True)
-    thumbnail = models.FileField(storage=_evidence_storage, upload_to=derived_path, max_length=200, blank=True)
+    viewing_copy = models.FileField(
+        storage=_evidence_storage, upload_to=derived_path, max_length=200, blank=True
+    )
+    thumbnail = models.FileField(
+        storage=_evidence_storage, upload_to=derived_path, max_length=200, blank=True
+    )
     # 64-bit difference hash of photos and poster frames (stored as a signed 64-bit integer, so PostgreSQL can
     # compute Hamming distances itself), for near-duplicate search.
     phash = models.BigIntegerField(null=True, blank=True)
@@ -138,7 +144,9 @@ class LinkCapture(models.Model):
     truncated = models.BooleanField(default=False)
     warc = models.FileField(storage=_evidence_storage, upload_to=capture_path, max_length=250)
     warc_sha256 = models.CharField(max_length=64)
-    screenshot = models.FileField(storage=_evidence_storage, upload_to=capture_path, max_length=250, blank=True)
+    screenshot = models.FileField(
+        storage=_evidence_storage, upload_to=capture_path, max_length=250, blank=True
+    )
     screenshot_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
@@ -166,7 +174,9 @@ class DuplicateMatch(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["evidence", "other", "kind"], name="unique_duplicate_match")]
+        constraints = [
+            models.UniqueConstraint(fields=["evidence", "other", "kind"], name="unique_duplicate_match")
+        ]
         verbose_name = _("duplicate match")
         verbose_name_plural = _("duplicate matches")
 

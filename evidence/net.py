@@ -59,7 +59,9 @@ def resolve(host: str, port: int) -> str:
         addresses = [info[4][0] for info in infos]
     for address in addresses:
         if not address_allowed(address):
-            raise FetchRefused(f"{host} points to a private or local network address ({address}); not fetched")
+            raise FetchRefused(
+                f"{host} points to a private or local network address ({address}); not fetched"
+            )
     return addresses[0]
 
 
@@ -96,8 +98,14 @@ def _one(url: str, deadline: float, max_bytes: int) -> Hop:
     cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
     conn = cls(parts.hostname, port, ip, timeout=min(remaining, settings.POSKO_ARCHIVE_TIMEOUT_SECONDS))
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    request_headers = [("Host", parts.netloc.rsplit("@", 1)[-1]), ("User-Agent", USER_AGENT), ("Accept", "*/*"),
-                       ("Accept-Encoding", "identity"), ("Accept-Language", "id,en;q=0.8"), ("Connection", "close")]
+    request_headers = [
+        ("Host", parts.netloc.rsplit("@", 1)[-1]),
+        ("User-Agent", USER_AGENT),
+        ("Accept", "*/*"),
+        ("Accept-Encoding", "identity"),
+        ("Accept-Language", "id,en;q=0.8"),
+        ("Connection", "close"),
+    ]
     try:
         conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
         for name, value in request_headers:
@@ -117,9 +125,16 @@ def _one(url: str, deadline: float, max_bytes: int) -> Hop:
                 truncated = True
                 break
             chunks.append(chunk)
-        return Hop(url=url, ip=ip, status=response.status, reason=response.reason or "",
-                   headers=[(k, v) for k, v in response.getheaders()], request_headers=request_headers,
-                   body=b"".join(chunks), truncated=truncated)
+        return Hop(
+            url=url,
+            ip=ip,
+            status=response.status,
+            reason=response.reason or "",
+            headers=[(k, v) for k, v in response.getheaders()],
+            request_headers=request_headers,
+            body=b"".join(chunks),
+            truncated=truncated,
+        )
     except TimeoutError as exc:
         raise FetchFailed("the page took too long to answer") from exc
     except ssl.SSLError as exc:

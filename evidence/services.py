@@ -44,8 +44,9 @@ def evidence_attach_staged(*, report, staged: StagedUpload, caption: str = "", p
     with staged.file.open("rb") as fh:
         upload = File(fh.file, name=staged.original_name)
         upload.content_type = staged.declared_type
-        item = evidence_attach_file(report=report, upload=upload, caption=caption or staged.caption,
-                                    position=position)
+        item = evidence_attach_file(
+            report=report, upload=upload, caption=caption or staged.caption, position=position
+        )
     old_name = staged.file.name
     storage = staged.file.storage
     staged.delete()
@@ -114,7 +115,10 @@ def evidence_sweep(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     stale_claim = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     stuck = (
-        Q(status=Evidence.Status.PENDING, created_at__lt=now - dt.timedelta(seconds=settings.POSKO_SWEEP_PENDING_SECONDS))
+        Q(
+            status=Evidence.Status.PENDING,
+            created_at__lt=now - dt.timedelta(seconds=settings.POSKO_SWEEP_PENDING_SECONDS),
+        )
         | Q(status=Evidence.Status.PROCESSING, claimed_at__lt=stale_claim)
         | Q(status=Evidence.Status.FAILED, steps__retry=True, claimed_at__lt=now - dt.timedelta(hours=1))
     )

@@ -8,8 +8,14 @@ from evidence.pipeline import TransientFailure
 MAX_RETRIES = 5
 
 
-@shared_task(bind=True, name="evidence.process", acks_late=True, reject_on_worker_lost=True, ignore_result=True,
-             max_retries=MAX_RETRIES)
+@shared_task(
+    bind=True,
+    name="evidence.process",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    max_retries=MAX_RETRIES,
+)
 def evidence_process_task(self, evidence_id: str) -> None:
     retries = self.request.retries or 0
     # In-process (no broker) a retry would run again at once inside the web request: give up right away and

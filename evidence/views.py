@@ -46,13 +46,23 @@ def evidence_copy(request, pk, which: str):
     field_file = {"view": item.viewing_copy, "thumb": item.thumbnail}[which]
     if item.quarantined:
         raise Http404
-    return _file_response(field_file, content_type="image/jpeg", attachment=False,
-                          filename=f"{item.pk}-{which}.jpg", private_cache=True)
+    return _file_response(
+        field_file,
+        content_type="image/jpeg",
+        attachment=False,
+        filename=f"{item.pk}-{which}.jpg",
+        private_cache=True,
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), min_length=MIN_REASON, max_length=500, help_text=REASON_HELP,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        min_length=MIN_REASON,
+        max_length=500,
+        help_text=REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 @login_required
@@ -63,20 +73,39 @@ def evidence_original(request, pk):
     item = evidence_for_user(request, pk, original=True)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        custody_record(request=request, item=item, action=CustodyEvent.Action.DOWNLOAD_ORIGINAL,
-                       reason=form.cleaned_data["reason"], sha256=item.sha256)
-        return _file_response(item.file, content_type="application/octet-stream", attachment=True,
-                              filename=_safe_name(item.original_name, str(item.pk)), private_cache=False)
-    return render(request, "evidence/original_reason.html", {"item": item, "form": form},
-                  status=400 if request.method == "POST" else 200)
+        custody_record(
+            request=request,
+            item=item,
+            action=CustodyEvent.Action.DOWNLOAD_ORIGINAL,
+            reason=form.cleaned_data["reason"],
+            sha256=item.sha256,
+        )
+        return _file_response(
+            item.file,
+            content_type="application/octet-stream",
+            attachment=True,
+            filename=_safe_name(item.original_name, str(item.pk)),
+            private_cache=False,
+        )
+    return render(
+        request,
+        "evidence/original_reason.html",
+        {"item": item, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
 @require_GET
 def capture_screenshot(request, pk):
     capture = capture_for_user(request, pk)
-    return _file_response(capture.screenshot, content_type="image/png", attachment=False,
-                          filename=f"{capture.pk}.png", private_cache=True)
+    return _file_response(
+        capture.screenshot,
+        content_type="image/png",
+        attachment=False,
+        filename=f"{capture.pk}.png",
+        private_cache=True,
+    )
 
 
 @login_required
@@ -88,9 +117,23 @@ def capture_warc(request, pk):
     item = capture.evidence
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        custody_record(request=request, item=item, action=CustodyEvent.Action.DOWNLOAD_ARCHIVE,
-                       reason=form.cleaned_data["reason"], sha256=capture.warc_sha256)
-        return _file_response(capture.warc, content_type="application/octet-stream", attachment=True,
-                              filename=f"{capture.pk}.warc.gz", private_cache=False)
-    return render(request, "evidence/original_reason.html", {"item": item, "form": form, "capture": capture},
-                  status=400 if request.method == "POST" else 200)
+        custody_record(
+            request=request,
+            item=item,
+            action=CustodyEvent.Action.DOWNLOAD_ARCHIVE,
+            reason=form.cleaned_data["reason"],
+            sha256=capture.warc_sha256,
+        )
+        return _file_response(
+            capture.warc,
+            content_type="application/octet-stream",
+            attachment=True,
+            filename=f"{capture.pk}.warc.gz",
+            private_cache=False,
+        )
+    return render(
+        request,
+        "evidence/original_reason.html",
+        {"item": item, "form": form, "capture": capture},
+        status=400 if request.method == "POST" else 200,
+    )

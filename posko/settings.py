@@ -5,6 +5,7 @@ tasks in-process, local-memory cache. Production sets DATABASE_URL, CELERY_BROKE
 and ALLOWED_HOSTS.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -92,10 +93,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Namespace: several deployments or test runs can share one Redis ---------------------------------------
+# Prefixes every key Celery and the cache keep in Redis (queues, unacknowledged tasks, throttles). bin/test sets
+# one per run, and each pytest-xdist worker adds its own id, so parallel runs never take each other's tasks or
+# clear each other's cache.
+POSKO_NAMESPACE = env_str("POSKO_NAMESPACE", "") + os.environ.get("PYTEST_XDIST_WORKER", "")
+
 # --- Cache (tracking throttle, sessions stay in the database) ---------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": POSKO_NAMESPACE,
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -124,6 +137,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("POSKO_BROKER_VISIBILITY_TIMEOUT", 900, minimum=1),
     "unacked_restore_interval": env_int("POSKO_BROKER_RESTORE_INTERVAL", 10, minimum=1),
     "unacked_restore_throttle": env_int("POSKO_BROKER_RESTORE_THROTTLE", 10, minimum=1),
+}
+if POSKO_NAMESPACE:
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = f"{POSKO_NAMESPACE}:"
+# Queues by weight: quick work (hashing photos, notifications, digests) never waits behind heavy work (videos,
+# link archiving, bundles, recaps); the sweep has a small queue of its own. Tasks name their queue through
+# CELERY_TASK_ROUTES or at the call; a worker consumes the queues given to it with -Q.
+POSKO_QUEUE_QUICK = "quick"
+POSKO_QUEUE_HEAVY = "heavy"
+POSKO_QUEUE_SWEEP = "sweep"
+POSKO_QUEUES = [POSKO_QUEUE_QUICK, POSKO_QUEUE_HEAVY, POSKO_QUEUE_SWEEP]
+CELERY_TASK_DEFAULT_QUEUE = POSKO_QUEUE_QUICK
+CELERY_TASK_ROUTES = {
+    "evidence.sweep": {"queue": POSKO_QUEUE_SWEEP},
+    "evidence.cleanup_staged": {"queue": POSKO_QUEUE_SWEEP},
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = "Asia/Jakarta"
@@ -277,10 +304,17 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
-    "evidence-sweep": {"task": "evidence.sweep", "schedule": float(env_int("POSKO_SWEEP_SECONDS", 300, minimum=5))},
+    "evidence-sweep": {
+        "task": "evidence.sweep",
+        "schedule": float(env_int("POSKO_SWEEP_SECONDS", 300, minimum=5)),
+    },
     "staged-upload-cleanup": {"task": "evidence.cleanup_staged", "schedule": 3600.0},
-    "coordinator-digest": {"task": "complaints.coordinator_digest",
-                           "schedule": crontab(hour=POSKO_DIGEST_HOUR, minute=0)},
-    "referral-reminders": {"task": "complaints.referral_reminders",
-                           "schedule": crontab(hour=POSKO_DIGEST_HOUR, minute=5)},
+    "coordinator-digest": {
+        "task": "complaints.coordinator_digest",
+        "schedule": crontab(hour=POSKO_DIGEST_HOUR, minute=0),
+    },
+    "referral-reminders": {
+        "task": "complaints.referral_reminders",
+        "schedule": crontab(hour=POSKO_DIGEST_HOUR, minute=5),
+    },
 }

@@ -4,6 +4,7 @@ The suite runs against the real services named by the environment (bin/test star
 DATABASE_URL, Redis via REDIS_URL and CELERY_BROKER_URL. Every test gets its own MEDIA_ROOT. Tasks run
 in-process except in tests marked `worker`, which start a real Celery worker process."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -47,14 +48,35 @@ def _isolated_media(settings, tmp_path, request):
     settings.POSKO_ARCHIVE_LINKS = False
     settings.POSKO_ARCHIVE_SCREENSHOTS = False
     # Tracking throttles live in the cache: start every test with none.
-    from django.core.cache import cache
-
-    cache.clear()
+    cache_clear()
     eager = request.node.get_closest_marker("worker") is None
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = previous
+
+
+def cache_clear() -> None:
+    """Empty this run's part of the cache. On Redis only the keys under this run's namespace go: another run
+    (a developer's beside CI's, or another pytest-xdist worker) shares the database."""
+    from django.core.cache import cache
+
+    if cache.__class__.__name__ != "RedisCache":
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key("*"), count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def queues_purge() -> None:
+    """Drop tasks left in this run's queues by an earlier test."""
+    with celery_app.connection_for_write() as conn:
+        for queue in django_settings.POSKO_QUEUES:
+            # A queue nobody declared yet has nothing to purge.
+            with contextlib.suppress(Exception):
+                conn.default_channel.queue_purge(queue)
 
 
 @pytest.fixture
@@ -87,30 +109,57 @@ def database_url_for_subprocess() -> str:
 class Worker:
     """A real `celery worker` process on the test database and the real broker."""
 
-    def __init__(self, media_root: Path, log_path: Path, concurrency: int = 1, env: dict | None = None,
-                 beat: bool = False):
+    def __init__(
+        self,
+        media_root: Path,
+        log_path: Path,
+        concurrency: int = 1,
+        env: dict | None = None,
+        beat: bool = False,
+    ):
         self.media_root, self.log_path, self.concurrency = media_root, log_path, concurrency
         self.extra_env, self.beat = env or {}, beat
         self.proc: subprocess.Popen | None = None
 
     def env(self) -> dict:
         env = dict(os.environ)
-        env.update({
-            "DATABASE_URL": database_url_for_subprocess(),
-            "MEDIA_ROOT": str(self.media_root),
-            "DATABASE_CONN_MAX_AGE": "0",
-            "POSKO_ARCHIVE_LINKS": "0",
-        })
+        env.update(
+            {
+                "DATABASE_URL": database_url_for_subprocess(),
+                "MEDIA_ROOT": str(self.media_root),
+                "DATABASE_CONN_MAX_AGE": "0",
+                "POSKO_ARCHIVE_LINKS": "0",
+            }
+        )
         env.update(self.extra_env)
         return env
 
     def start(self) -> "Worker":
         self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "posko", "worker", "-l", "INFO", "-c", str(self.concurrency),
-             "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
-             *(["-B", "-s", str(self.log_path.with_suffix(".beat"))] if self.beat else [])],
-            cwd=ROOT, env=self.env(), stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "posko",
+                "worker",
+                "-l",
+                "INFO",
+                "-c",
+                str(self.concurrency),
+                "-Q",
+                ",".join(django_settings.POSKO_QUEUES),
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+                *(["-B", "-s", str(self.log_path.with_suffix(".beat"))] if self.beat else []),
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -136,8 +185,7 @@ class Worker:
 def celery_worker_process(ref_data, settings, tmp_path):
     if django_settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.fail("CELERY_BROKER_URL is not set: run the suite with bin/test, which starts Redis")
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+    queues_purge()
     worker = Worker(settings.MEDIA_ROOT, tmp_path / "worker.log").start()
     yield worker
     worker.stop()
@@ -160,8 +208,15 @@ def browser():
     with sync_playwright() as pw:
         instance = pw.chromium.launch(
             executable_path=chromium_path(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield instance
         instance.close()
@@ -170,8 +225,9 @@ def browser():
 @pytest.fixture
 def phone_page(browser, live_server, ref_data):
     """A page in a 360-px-wide phone viewport."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  locale="id-ID")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="id-ID"
+    )
     page = context.new_page()
     page.set_default_timeout(20000)
     yield page
@@ -194,8 +250,9 @@ def clamd_socket(tmp_path_factory):
         f"Foreground yes\nLocalSocket {sock}\nDatabaseDirectory {root / 'db'}\nLogFile {root / 'clamd.log'}\n"
         f"TemporaryDirectory {root}\n"
     )
-    proc = subprocess.Popen([binary, "-c", str(root / "clamd.conf")], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [binary, "-c", str(root / "clamd.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 60
     while not sock.exists():
         if proc.poll() is not None or time.monotonic() > deadline:

@@ -131,7 +131,11 @@ class AccusedFactory(factory.django.DjangoModelFactory):
             person_resolve(self)
 
 
-def staff(username: str, role: str, regions=("35.74",), password: str = "pw-12345-x"):
+# Every staff user made by the tests signs in with this password (long enough for any password policy).
+STAFF_PASSWORD = "posko-test-password-1"
+
+
+def staff(username: str, role: str, regions=("35.74",), password: str = STAFF_PASSWORD):
     """A staff user with a role and a jurisdiction (region codes), as the staff service makes them."""
     from django.contrib.auth.models import User
 

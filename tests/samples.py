@@ -12,9 +12,11 @@ from PIL import Image, ImageDraw
 
 # Kota Probolinggo, as degrees/minutes/seconds: 7°45'15.48" S, 113°12'57.24" E.
 GPS = {1: "S", 2: (7.0, 45.0, 15.48), 3: "E", 4: (113.0, 12.0, 57.24), 5: 0, 6: 12.5}
-XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-       b'<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="Posko test"/></rdf:RDF>'
-       b"</x:xmpmeta>")
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="Posko test"/></rdf:RDF>'
+    b"</x:xmpmeta>"
+)
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
@@ -24,8 +26,10 @@ def scene(width=640, height=480, seed=1) -> Image.Image:
     draw = ImageDraw.Draw(image)
     for i in range(8):
         x = (i * 97 * seed) % width
-        draw.rectangle([x, (i * 53) % height, x + width // 5, (i * 53) % height + height // 4],
-                       fill=((i * 40) % 255, (seed * 70 + i * 25) % 255, (i * 90) % 255))
+        draw.rectangle(
+            [x, (i * 53) % height, x + width // 5, (i * 53) % height + height // 4],
+            fill=((i * 40) % 255, (seed * 70 + i * 25) % 255, (i * 90) % 255),
+        )
     draw.ellipse([width // 3, height // 3, width // 2, height // 2], fill=(250, 250, 250))
     return image
 
@@ -71,8 +75,9 @@ def heic_with_exif() -> bytes:
     return buf.getvalue()
 
 
-def video_bytes(container="mp4", codec="mpeg4", size=(320, 240), seconds=2, rate=10, metadata=None,
-                audio=False) -> bytes:
+def video_bytes(
+    container="mp4", codec="mpeg4", size=(320, 240), seconds=2, rate=10, metadata=None, audio=False
+) -> bytes:
     buf = io.BytesIO()
     fmt = {"mkv": "matroska", "3gp": "3gp"}.get(container, container)
     with av.open(buf, mode="w", format=fmt) as out:
@@ -122,8 +127,14 @@ def pdf_bytes(pages=2, author="Bawaslu Kota Probolinggo") -> bytes:
 
 def png_bomb(width=30000, height=30000) -> bytes:
     """A valid 1-bit PNG of width×height pixels, a few hundred KB on disk: a pixel flood."""
+
     def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     compressor = zlib.compressobj(9)
     row = b"\x00" + b"\x00" * ((width + 7) // 8)
@@ -143,15 +154,26 @@ def hostile_set() -> dict[str, tuple[bytes, str]]:
     """name → (bytes, declared content type)."""
     jpeg = image_bytes("JPEG", 640, 480)
     return {
-        "foto_camat.jpg": (b"MZ\x90\x00\x03" + b"\x00" * 1000 + b"This program cannot be run in DOS mode", "image/jpeg"),
-        "bukti.jpg": (b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>",
-                      "image/jpeg"),
-        "gambar.png": (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml"),
+        "foto_camat.jpg": (
+            b"MZ\x90\x00\x03" + b"\x00" * 1000 + b"This program cannot be run in DOS mode",
+            "image/jpeg",
+        ),
+        "bukti.jpg": (
+            b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>",
+            "image/jpeg",
+        ),
+        "gambar.png": (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "image/svg+xml",
+        ),
         "polyglot.jpg": (jpeg_zip_polyglot(), "image/jpeg"),
         "terpotong.jpg": (jpeg[: len(jpeg) // 2], "image/jpeg"),
         "kosong.jpg": (b"", "image/jpeg"),
         "bom.png": (png_bomb(), "image/png"),
-        "rusak.mp4": (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 40, "video/mp4"),
+        "rusak.mp4": (
+            b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 40,
+            "video/mp4",
+        ),
         "arsip.zip": (zipfile_bytes(), "application/zip"),
     }
 
@@ -168,4 +190,3 @@ def jpeg_with_eicar() -> bytes:
     buf = io.BytesIO()
     scene(64, 64).save(buf, "JPEG", comment=EICAR)
     return buf.getvalue()
-

@@ -26,4 +26,6 @@ def test_health_reports_a_broker_that_is_down(client, db, monkeypatch):
     response = client.get("/healthz/")
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False
-    assert django_settings.CELERY_BROKER_URL.startswith("redis:")  # the real one stays for the rest of the suite
+    assert django_settings.CELERY_BROKER_URL.startswith(
+        "redis:"
+    )  # the real one stays for the rest of the suite

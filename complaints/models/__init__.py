@@ -12,6 +12,18 @@ from complaints.models.workflow import (
 )
 
 __all__ = [
-    "Accused", "Assessment", "Clarification", "ClarificationAttachment", "Election", "Message", "Person", "Referral",
-    "ReferralAgency", "Region", "Report", "ReportEvent", "StaffProfile", "ViolationCategory",
+    "Accused",
+    "Assessment",
+    "Clarification",
+    "ClarificationAttachment",
+    "Election",
+    "Message",
+    "Person",
+    "Referral",
+    "ReferralAgency",
+    "Region",
+    "Report",
+    "ReportEvent",
+    "StaffProfile",
+    "ViolationCategory",
 ]

@@ -17,8 +17,12 @@ class Region(models.Model):
     code = models.CharField(max_length=13, primary_key=True)
     name = models.CharField(max_length=120)
     level = models.PositiveSmallIntegerField(choices=Level.choices, db_index=True)
-    kind = models.CharField(max_length=16, help_text="provinsi, kabupaten, kota, kecamatan, distrik, kelurahan, desa")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    kind = models.CharField(
+        max_length=16, help_text="provinsi, kabupaten, kota, kecamatan, distrik, kelurahan, desa"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]

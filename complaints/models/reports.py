@@ -68,11 +68,13 @@ class Report(models.Model):
     # Bawaslu-style number given at registration, e.g. 002/LP/PL/Kab/35.74/III/2024.
     case_number = models.CharField(max_length=60, null=True, blank=True, unique=True)
     registered_at = models.DateTimeField(null=True, blank=True)
-    assigned_to = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="assigned_reports")
+    assigned_to = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_reports"
+    )
     priority = models.SmallIntegerField(default=0, help_text="Higher first in the queue")
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="supporting_reports")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supporting_reports"
+    )
     decision_extended = models.BooleanField(default=False, help_text="Decision deadline extended")
     clarification_skip_reason = models.TextField(blank=True)
     outcome = models.TextField(blank=True, help_text="How the case ended (closed, rejected, stopped)")
@@ -108,8 +110,17 @@ class Report(models.Model):
     def __str__(self):
         return self.case_number or self.tracking_code
 
-    OPEN = frozenset({Status.SUBMITTED, Status.TRIAGE, Status.NEEDS_INFO, Status.INVESTIGATION,
-                      Status.CLARIFICATION, Status.ASSESSMENT, Status.REFERRED})
+    OPEN = frozenset(
+        {
+            Status.SUBMITTED,
+            Status.TRIAGE,
+            Status.NEEDS_INFO,
+            Status.INVESTIGATION,
+            Status.CLARIFICATION,
+            Status.ASSESSMENT,
+            Status.REFERRED,
+        }
+    )
 
     @property
     def is_open(self) -> bool:
@@ -132,8 +143,9 @@ class Accused(models.Model):
     position = models.CharField(max_length=160, blank=True, help_text="Jabatan")
     agency = models.CharField(max_length=200, blank=True)
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("complaints.Person", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="mentions")
+    person = models.ForeignKey(
+        "complaints.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions"
+    )
 
     class Meta:
         ordering = ["report", "seq"]

@@ -137,7 +137,9 @@ class Assessment(models.Model):
     findings = models.TextField()
     categories = models.ManyToManyField(ViolationCategory, blank=True, related_name="+")
     legal_basis = models.TextField(blank=True)
-    recommended_sanction = models.CharField(max_length=16, choices=ViolationCategory.Sanction.choices, blank=True)
+    recommended_sanction = models.CharField(
+        max_length=16, choices=ViolationCategory.Sanction.choices, blank=True
+    )
     criminal_element = models.BooleanField(default=False)
     decision = models.CharField(max_length=16, choices=Decision.choices)
     author = models.ForeignKey("auth.User", null=True, on_delete=models.PROTECT, related_name="+")
@@ -176,10 +178,13 @@ class ReferralAgency(models.Model):
 
     @classmethod
     def for_date(cls, kind: str, day: dt.date) -> "ReferralAgency | None":
-        return (cls.objects.filter(kind=kind)
-                .filter(models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day))
-                .filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day))
-                .order_by("-valid_from").first())
+        return (
+            cls.objects.filter(kind=kind)
+            .filter(models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day))
+            .filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day))
+            .order_by("-valid_from")
+            .first()
+        )
 
 
 class Referral(models.Model):

@@ -44,8 +44,8 @@ def region_options_for_path(selected: list[str], *, levels: int) -> list[list[tu
     for parent in parents[1:]:
         wanted |= Q(parent_id=parent)
     by_parent: dict[str | None, list[tuple[str, str]]] = {}
-    for code, name, parent_id in Region.objects.filter(wanted).order_by("code").values_list(
-        "code", "name", "parent_id"
+    for code, name, parent_id in (
+        Region.objects.filter(wanted).order_by("code").values_list("code", "name", "parent_id")
     ):
         by_parent.setdefault(parent_id, []).append((code, name))
     return [by_parent.get(parent, []) for parent in parents] + [[] for _ in range(levels - len(parents))]
@@ -79,9 +79,21 @@ def _tracking_qs():
         Report.objects.select_related("election", "incident_region")
         .prefetch_related("categories", "accused")
         .prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.only(
-                "id", "report_id", "kind", "status", "position", "caption", "original_name", "url", "created_at",
-                "processed_at", "size",
-            ))
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.only(
+                    "id",
+                    "report_id",
+                    "kind",
+                    "status",
+                    "position",
+                    "caption",
+                    "original_name",
+                    "url",
+                    "created_at",
+                    "processed_at",
+                    "size",
+                ),
+            )
         )
     )

@@ -40,8 +40,10 @@ def full_text(qs: QuerySet, text: str) -> QuerySet:
     if connection.vendor == "postgresql":
         # A condition on the row itself (not a sub-select), so PostgreSQL can AND the GIN index with the
         # jurisdiction and status indexes.
-        return qs.extra(where=["complaints_report.search @@ websearch_to_tsquery('indonesian', %s)"],  # noqa: S610
-                        params=[text])
+        return qs.extra(
+            where=["complaints_report.search @@ websearch_to_tsquery('indonesian', %s)"],  # noqa: S610
+            params=[text],
+        )
     for word in text.split():
         qs = qs.filter(search_text__icontains=word.strip('"'))
     return qs
@@ -58,8 +60,9 @@ def case_queue(user, filters: QueueFilters) -> QuerySet:
     else:
         qs = qs.filter(status__in=TRIAGE_STATUSES)
     if filters.region:
-        qs = qs.filter(Q(incident_region_id=filters.region)
-                       | Q(incident_region__code__startswith=filters.region + "."))
+        qs = qs.filter(
+            Q(incident_region_id=filters.region) | Q(incident_region__code__startswith=filters.region + ".")
+        )
     if filters.election:
         qs = qs.filter(election__slug=filters.election)
     if filters.category:
@@ -87,17 +90,24 @@ def queue_page(qs: QuerySet, page: int) -> dict:
     page = max(1, page)
     total = qs.count()
     rows = list(
-        qs.select_related("election", "incident_region", "assigned_to")
-        .prefetch_related(
-            Prefetch("accused", queryset=Accused.objects.only("id", "report_id", "name", "position", "agency", "seq")),
+        qs.select_related("election", "incident_region", "assigned_to").prefetch_related(
+            Prefetch(
+                "accused",
+                queryset=Accused.objects.only("id", "report_id", "name", "position", "agency", "seq"),
+            ),
             "categories",
-            Prefetch("evidence", queryset=Evidence.objects.only("id", "report_id", "kind", "status", "position")),
-        )[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+            Prefetch(
+                "evidence", queryset=Evidence.objects.only("id", "report_id", "kind", "status", "position")
+            ),
+        )[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     )
     today = timezone.localdate()
     for row in rows:
-        row.overdue = bool(row.due_on and row.due_on < today and row.status in (
-            S.SUBMITTED, S.TRIAGE, S.INVESTIGATION, S.CLARIFICATION, S.ASSESSMENT))
+        row.overdue = bool(
+            row.due_on
+            and row.due_on < today
+            and row.status in (S.SUBMITTED, S.TRIAGE, S.INVESTIGATION, S.CLARIFICATION, S.ASSESSMENT)
+        )
         kinds: dict[str, int] = {}
         for item in row.evidence.all():
             label = str(item.get_kind_display())
@@ -111,12 +121,19 @@ def case_for_user(user, pk: int) -> Report | None:
     """One case in the user's jurisdiction, with everything its page shows."""
     return (
         reports_for_user(user)
-        .select_related("election", "incident_region", "assigned_to", "merged_into", "assessment", "referral__agency")
+        .select_related(
+            "election", "incident_region", "assigned_to", "merged_into", "assessment", "referral__agency"
+        )
         .prefetch_related(
             "categories",
             Prefetch("accused", queryset=Accused.objects.select_related("person", "region")),
-            Prefetch("evidence", queryset=Evidence.objects.prefetch_related(
-                Prefetch("matches", queryset=DuplicateMatch.objects.select_related("other__report")), "captures")),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.prefetch_related(
+                    Prefetch("matches", queryset=DuplicateMatch.objects.select_related("other__report")),
+                    "captures",
+                ),
+            ),
             Prefetch("events", queryset=ReportEvent.objects.select_related("actor").order_by("-at", "-id")),
             Prefetch("messages", queryset=Message.objects.select_related("author")),
             "clarifications__attachments",
@@ -133,22 +150,41 @@ def duplicate_suggestions(user, report: Report) -> list[dict]:
     found: dict[int, set[str]] = {}
     evidence_ids = [e.pk for e in report.evidence.all()]
     for other_report, kind in DuplicateMatch.objects.filter(evidence_id__in=evidence_ids).values_list(
-            "other__report_id", "kind"):
+        "other__report_id", "kind"
+    ):
         if other_report != report.pk:
             found.setdefault(other_report, set()).add(kind)
     people = [a.person_id for a in report.accused.all() if a.person_id]
-    for other_report in Accused.objects.filter(person_id__in=people).exclude(report=report).values_list(
-            "report_id", flat=True):
+    for other_report in (
+        Accused.objects.filter(person_id__in=people)
+        .exclude(report=report)
+        .values_list("report_id", flat=True)
+    ):
         found.setdefault(other_report, set()).add("terlapor")
-    candidates = (reports_for_user(user).filter(pk__in=found).exclude(status=S.MERGED)
-                  .select_related("election").order_by("created_at"))
-    labels = {"sha256": "same file", "link": "same link", "phash": "similar photo", "terlapor": "same terlapor"}
+    candidates = (
+        reports_for_user(user)
+        .filter(pk__in=found)
+        .exclude(status=S.MERGED)
+        .select_related("election")
+        .order_by("created_at")
+    )
+    labels = {
+        "sha256": "same file",
+        "link": "same link",
+        "phash": "similar photo",
+        "terlapor": "same terlapor",
+    }
     return [{"report": r, "reasons": sorted(labels[k] for k in found[r.pk])} for r in candidates]
 
 
 def person_cases(user, person) -> QuerySet:
-    return (reports_for_user(user).filter(accused__person=person).distinct()
-            .select_related("election", "incident_region").order_by("-created_at"))
+    return (
+        reports_for_user(user)
+        .filter(accused__person=person)
+        .distinct()
+        .select_related("election", "incident_region")
+        .order_by("-created_at")
+    )
 
 
 def tracking_view_of(report: Report) -> Report:
@@ -157,6 +193,12 @@ def tracking_view_of(report: Report) -> Report:
 
 
 def overdue_for_digest(user, today: dt.date) -> QuerySet:
-    return (reports_for_user(user).filter(due_on__lt=today, status__in=[S.SUBMITTED, S.TRIAGE, S.INVESTIGATION,
-                                                                         S.CLARIFICATION, S.ASSESSMENT])
-            .select_related("election", "incident_region").order_by("due_on"))
+    return (
+        reports_for_user(user)
+        .filter(
+            due_on__lt=today,
+            status__in=[S.SUBMITTED, S.TRIAGE, S.INVESTIGATION, S.CLARIFICATION, S.ASSESSMENT],
+        )
+        .select_related("election", "incident_region")
+        .order_by("due_on")
+    )

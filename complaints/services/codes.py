@@ -23,7 +23,7 @@ def tracking_code_normalize(raw: str) -> str:
     """Accepts what people type: lower case, spaces, missing dashes, O for 0, I/L for 1."""
     text = "".join(ch for ch in (raw or "").upper() if ch.isalnum())
     if text.startswith(PREFIX):
-        text = text[len(PREFIX):]
+        text = text[len(PREFIX) :]
     text = text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
     if len(text) != 12 or any(ch not in ALPHABET for ch in text):
         return ""

@@ -24,35 +24,83 @@ ACCOUNTS = [
     ("relawan", "relawan", "Relawan Aliansi LSM Probolinggo"),
 ]
 
-NAMES = ["Agus Salim", "Dewi Lestari", "Hendra Wijaya", "Sri Wahyuni", "Bambang Sutrisno", "Nur Aini", "Joko Prasetyo",
-         "Rina Marlina", "Ahmad Fauzi", "Yuliana Putri", "Slamet Riyadi", "Fitri Handayani", "Eko Saputro"]
-POSITIONS = [("Camat", "Kecamatan"), ("Lurah", "Kelurahan"), ("Kepala Desa", "Pemerintah Desa"),
-             ("Kepala Sekolah", "SD Negeri 2"), ("Guru", "SMP Negeri 1"), ("Kepala Dinas", "Dinas Pendidikan"),
-             ("Sekretaris Camat", "Kecamatan"), ("Staf", "Dinas Kesehatan"), ("Bidan", "Puskesmas")]
+NAMES = [
+    "Agus Salim",
+    "Dewi Lestari",
+    "Hendra Wijaya",
+    "Sri Wahyuni",
+    "Bambang Sutrisno",
+    "Nur Aini",
+    "Joko Prasetyo",
+    "Rina Marlina",
+    "Ahmad Fauzi",
+    "Yuliana Putri",
+    "Slamet Riyadi",
+    "Fitri Handayani",
+    "Eko Saputro",
+]
+POSITIONS = [
+    ("Camat", "Kecamatan"),
+    ("Lurah", "Kelurahan"),
+    ("Kepala Desa", "Pemerintah Desa"),
+    ("Kepala Sekolah", "SD Negeri 2"),
+    ("Guru", "SMP Negeri 1"),
+    ("Kepala Dinas", "Dinas Pendidikan"),
+    ("Sekretaris Camat", "Kecamatan"),
+    ("Staf", "Dinas Kesehatan"),
+    ("Bidan", "Puskesmas"),
+]
 STORIES = [
-    ("etik-foto-bersama", "berfoto bersama calon {cand} sambil mengacungkan simbol {n} jari, lalu fotonya diunggah di "
-     "akun Facebook pribadinya."),
-    ("etik-interaksi-medsos", "membagikan ulang video kampanye calon {cand} di Instagram dan mengajak warga memilihnya."),
-    ("etik-hadir-deklarasi", "hadir dalam deklarasi pasangan calon {cand} dan ikut berorasi di atas panggung."),
-    ("pp94-fasilitas-negara", "memakai mobil dinas untuk mengantar tim pemenangan calon {cand} ke lokasi kampanye."),
-    ("disiplin-kegiatan-keberpihakan", "mengumpulkan para ketua RT di balai kelurahan dan mengimbau mereka memilih "
-     "calon {cand}."),
-    ("pp94-pemberian-barang", "membagikan sembako bergambar calon {cand} kepada warga saat kegiatan posyandu."),
+    (
+        "etik-foto-bersama",
+        "berfoto bersama calon {cand} sambil mengacungkan simbol {n} jari, lalu fotonya diunggah di "
+        "akun Facebook pribadinya.",
+    ),
+    (
+        "etik-interaksi-medsos",
+        "membagikan ulang video kampanye calon {cand} di Instagram dan mengajak warga memilihnya.",
+    ),
+    (
+        "etik-hadir-deklarasi",
+        "hadir dalam deklarasi pasangan calon {cand} dan ikut berorasi di atas panggung.",
+    ),
+    (
+        "pp94-fasilitas-negara",
+        "memakai mobil dinas untuk mengantar tim pemenangan calon {cand} ke lokasi kampanye.",
+    ),
+    (
+        "disiplin-kegiatan-keberpihakan",
+        "mengumpulkan para ketua RT di balai kelurahan dan mengimbau mereka memilih calon {cand}.",
+    ),
+    (
+        "pp94-pemberian-barang",
+        "membagikan sembako bergambar calon {cand} kepada warga saat kegiatan posyandu.",
+    ),
     ("etik-alat-peraga", "memasang baliho calon {cand} di pagar kantor tempatnya bekerja."),
-    ("etik-kampanye-daring", "menjadi admin grup WhatsApp pemenangan calon {cand} dan rutin mengirim materi kampanye."),
+    (
+        "etik-kampanye-daring",
+        "menjadi admin grup WhatsApp pemenangan calon {cand} dan rutin mengirim materi kampanye.",
+    ),
 ]
 CANDIDATES = ["nomor urut 1", "nomor urut 2", "nomor urut 3"]
-STATUSES = ["submitted"] * 6 + ["triage"] * 3 + ["needs_info", "investigation", "clarification", "assessment",
-                                                  "referred", "closed", "rejected"]
+STATUSES = (
+    ["submitted"] * 6
+    + ["triage"] * 3
+    + ["needs_info", "investigation", "clarification", "assessment", "referred", "closed", "rejected"]
+)
 
 
 def _demo_photo(index: int, rng: random.Random) -> bytes:
-    image = Image.new("RGB", (960, 720), (rng.randrange(40, 200), rng.randrange(40, 200), rng.randrange(40, 200)))
+    image = Image.new(
+        "RGB", (960, 720), (rng.randrange(40, 200), rng.randrange(40, 200), rng.randrange(40, 200))
+    )
     draw = ImageDraw.Draw(image)
     for _ in range(12):
         x, y = rng.randrange(0, 900), rng.randrange(0, 660)
-        draw.rectangle([x, y, x + rng.randrange(20, 200), y + rng.randrange(20, 120)],
-                       fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+        draw.rectangle(
+            [x, y, x + rng.randrange(20, 200), y + rng.randrange(20, 120)],
+            fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)),
+        )
     draw.rectangle([20, 20, 420, 90], fill=(255, 255, 255))
     draw.text((36, 40), f"BUKTI DEMO #{index:02d} - bukan foto asli", fill=(0, 0, 0))
     buf = io.BytesIO()
@@ -68,8 +116,9 @@ def demo_accounts_ensure() -> list[str]:
         if User.objects.filter(username=username).exists():
             continue
         first, _, last = full_name.partition(" ")
-        user = User.objects.create_user(username, f"{username}@posko.local", DEMO_PASSWORD, first_name=first,
-                                        last_name=last)
+        user = User.objects.create_user(
+            username, f"{username}@posko.local", DEMO_PASSWORD, first_name=first, last_name=last
+        )
         staff_save(user=user, role=role, regions=["35"], organisation=full_name)
         created.append(username)
     return created
@@ -82,7 +131,9 @@ def demo_reports_ensure(*, count: int = 50, seed: int = 2024) -> int:
     rng = random.Random(seed)
     elections = {e.slug: e for e in Election.objects.all()}
     categories = {c.slug: c for c in ViolationCategory.objects.all()}
-    districts = list(Region.objects.filter(level=3, code__startswith="35.").values_list("code", flat=True)[:400])
+    districts = list(
+        Region.objects.filter(level=3, code__startswith="35.").values_list("code", flat=True)[:400]
+    )
     districts = districts or list(Region.objects.filter(level=3).values_list("code", flat=True)[:400])
     regions = {r.code: r for r in Region.objects.filter(code__in=districts)}
     for index in range(1, count + 1):
@@ -108,31 +159,64 @@ def demo_reports_ensure(*, count: int = 50, seed: int = 2024) -> int:
             "known_date": known,
             "incident_region": district,
             "incident_place": f"{position} {district.name} (demo)",
-            "categories": [categories[category]] + ([categories["disiplin-kampanye-medsos"]] if index % 5 == 0 else []),
-            "chronology": f"{position} {name} " + story.format(cand=rng.choice(CANDIDATES), n=rng.choice([1, 2, 3]))
+            "categories": [categories[category]]
+            + ([categories["disiplin-kampanye-medsos"]] if index % 5 == 0 else []),
+            "chronology": f"{position} {name} "
+            + story.format(cand=rng.choice(CANDIDATES), n=rng.choice([1, 2, 3]))
             + " Kejadian ini disaksikan beberapa warga.",
             "witnesses": "" if rng.random() < 0.5 else rng.choice(NAMES),
         }
-        accused = [{"name": name, "nip": "", "asn_type": rng.choice(["pns", "pppk", "unknown"]),
-                    "position": f"{position} {district.name.title()}", "agency": agency, "region": None}]
-        files = [{"file": SimpleUploadedFile(f"IMG_{index:04d}_{k}.jpg", _demo_photo(index * 10 + k, rng),
-                                             "image/jpeg"), "caption": "Foto kejadian"}
-                 for k in range(rng.choice([1, 1, 2]))]
-        links = [{"url": f"https://www.facebook.com/demo.akun{index}/posts/{rng.randrange(10**9, 10**10)}",
-                  "caption": "Unggahan terlapor"}] if rng.random() < 0.6 else []
+        accused = [
+            {
+                "name": name,
+                "nip": "",
+                "asn_type": rng.choice(["pns", "pppk", "unknown"]),
+                "position": f"{position} {district.name.title()}",
+                "agency": agency,
+                "region": None,
+            }
+        ]
+        files = [
+            {
+                "file": SimpleUploadedFile(
+                    f"IMG_{index:04d}_{k}.jpg", _demo_photo(index * 10 + k, rng), "image/jpeg"
+                ),
+                "caption": "Foto kejadian",
+            }
+            for k in range(rng.choice([1, 1, 2]))
+        ]
+        links = (
+            [
+                {
+                    "url": f"https://www.facebook.com/demo.akun{index}/posts/{rng.randrange(10**9, 10**10)}",
+                    "caption": "Unggahan terlapor",
+                }
+            ]
+            if rng.random() < 0.6
+            else []
+        )
         with override_settings(POSKO_ARCHIVE_LINKS=False), transaction.atomic():
             receipt = intake.report_submit(data=data, accused=accused, files=files, links=links)
             report = receipt.report
             # Back-date the report into the election it is about, as if it had been filed then.
             filed = timezone.make_aware(dt.datetime.combine(known, dt.time(9 + index % 8, index % 60)))
             status = rng.choice(STATUSES)
-            Report.objects.filter(pk=report.pk).update(created_at=filed, status_changed_at=filed, status=status,
-                                                       late=False, kind=intake.report_kind(anonymous=anonymous,
-                                                                                           late=False))
+            Report.objects.filter(pk=report.pk).update(
+                created_at=filed,
+                status_changed_at=filed,
+                status=status,
+                late=False,
+                kind=intake.report_kind(anonymous=anonymous, late=False),
+            )
             ReportEvent.objects.filter(report=report).update(at=filed)
             if status != "submitted":
-                ReportEvent.objects.create(report=report, at=filed + dt.timedelta(days=1), from_status="submitted",
-                                           to_status=status, note="Demo")
+                ReportEvent.objects.create(
+                    report=report,
+                    at=filed + dt.timedelta(days=1),
+                    from_status="submitted",
+                    to_status=status,
+                    note="Demo",
+                )
             if status in ("investigation", "clarification", "assessment", "referred", "closed"):
                 workflow._register(report, filed + dt.timedelta(days=1))
             workflow.due_refresh(report)

@@ -14,7 +14,9 @@ def coordinator_digest(*, today=None) -> int:
     e-mails were sent; coordinators with nothing overdue get none."""
     today = today or timezone.localdate()
     sent = 0
-    coordinators = User.objects.filter(is_active=True, posko__role=StaffProfile.Role.KOORDINATOR).exclude(email="")
+    coordinators = User.objects.filter(is_active=True, posko__role=StaffProfile.Role.KOORDINATOR).exclude(
+        email=""
+    )
     for user in coordinators:
         cases = list(overdue_for_digest(user, today)[:200])
         if not cases:
@@ -25,7 +27,8 @@ def coordinator_digest(*, today=None) -> int:
                 subject=render_to_string("emails/digest_subject.txt", context).strip(),
                 message=render_to_string("emails/digest.txt", context),
                 html_message=render_to_string("emails/digest.html", context),
-                from_email=None, recipient_list=[user.email],
+                from_email=None,
+                recipient_list=[user.email],
             )
         sent += 1
     return sent

@@ -23,8 +23,9 @@ def report_kind(*, anonymous: bool, late: bool) -> str:
     return Report.Kind.INFORMASI_AWAL if anonymous or late else Report.Kind.LAPORAN
 
 
-def report_submit(*, data: dict, accused: list[dict], files: list[dict], links: list[dict],
-                  language: str = "id") -> Receipt:
+def report_submit(
+    *, data: dict, accused: list[dict], files: list[dict], links: list[dict], language: str = "id"
+) -> Receipt:
     """Create a report with its terlapor and evidence from validated input (see ReportSubmission), and queue
     each evidence item for processing once the transaction has committed."""
     election = data["election"]
@@ -35,8 +36,18 @@ def report_submit(*, data: dict, accused: list[dict], files: list[dict], links: 
     stored: list = []
     try:
         with transaction.atomic():
-            report = _create(data=data, accused=accused, files=files, links=links, language=language,
-                             late=late, deadline=deadline, pin=pin, salt=salt, stored=stored)
+            report = _create(
+                data=data,
+                accused=accused,
+                files=files,
+                links=links,
+                language=language,
+                late=late,
+                deadline=deadline,
+                pin=pin,
+                salt=salt,
+                stored=stored,
+            )
     except Exception:
         # The rows rolled back; remove the files written for them so a failed submission leaves nothing.
         for field_file in stored:
@@ -109,16 +120,19 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt,
     for item in files:
         if "staged" in item:
             ev = evidence_services.evidence_attach_staged(
-                report=report, staged=item["staged"], caption=item.get("caption", ""), position=position)
+                report=report, staged=item["staged"], caption=item.get("caption", ""), position=position
+            )
         else:
             ev = evidence_services.evidence_attach_file(
-                report=report, upload=item["file"], caption=item.get("caption", ""), position=position)
+                report=report, upload=item["file"], caption=item.get("caption", ""), position=position
+            )
         ids.append(ev.pk)
         stored.append(ev.file)
         position += 1
     for item in links:
         ev = evidence_services.evidence_attach_link(
-            report=report, url=item["url"], caption=item.get("caption", ""), position=position)
+            report=report, url=item["url"], caption=item.get("caption", ""), position=position
+        )
         ids.append(ev.pk)
         position += 1
     evidence_services.evidence_enqueue(ids)

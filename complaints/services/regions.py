@@ -48,14 +48,21 @@ def regions_load(*, levels: int = 4, only_under: list[str] | None = None) -> dic
         # Parents first, so every batch's foreign keys already exist.
         for level in range(1, levels + 1):
             batch = [
-                Region(code=code, name=name, level=level, kind=_kind(code, name),
-                       parent_id=code.rsplit(".", 1)[0] if level > 1 else None)
+                Region(
+                    code=code,
+                    name=name,
+                    level=level,
+                    kind=_kind(code, name),
+                    parent_id=code.rsplit(".", 1)[0] if level > 1 else None,
+                )
                 for code, name in rows
                 if code.count(".") == level - 1
             ]
             for start in range(0, len(batch), _BATCH):
                 Region.objects.bulk_create(
-                    batch[start:start + _BATCH], update_conflicts=True, unique_fields=["code"],
+                    batch[start : start + _BATCH],
+                    update_conflicts=True,
+                    unique_fields=["code"],
                     update_fields=["name", "level", "kind", "parent"],
                 )
             counts[level] = len(batch)

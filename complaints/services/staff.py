@@ -9,11 +9,23 @@ from complaints.models import Region, StaffProfile
 R = StaffProfile.Role
 ROLE_PERMISSIONS = {
     R.RELAWAN: ["evidence.view_evidence", "complaints.view_report"],
-    R.STAF: ["evidence.view_evidence", "evidence.view_original", "complaints.view_report", "complaints.change_report",
-             "complaints.reveal_reporter", "complaints.register_case"],
-    R.KOORDINATOR: ["evidence.view_evidence", "evidence.view_original", "complaints.view_report",
-                    "complaints.change_report", "complaints.reveal_reporter", "complaints.register_case",
-                    "complaints.approve_referral"],
+    R.STAF: [
+        "evidence.view_evidence",
+        "evidence.view_original",
+        "complaints.view_report",
+        "complaints.change_report",
+        "complaints.reveal_reporter",
+        "complaints.register_case",
+    ],
+    R.KOORDINATOR: [
+        "evidence.view_evidence",
+        "evidence.view_original",
+        "complaints.view_report",
+        "complaints.change_report",
+        "complaints.reveal_reporter",
+        "complaints.register_case",
+        "complaints.approve_referral",
+    ],
     R.ADMIN: [],  # admins are superusers
 }
 
@@ -33,7 +45,9 @@ def roles_ensure() -> None:
 def staff_save(*, user: User, role: str, regions: list[str], organisation: str = "") -> StaffProfile:
     """Give a user a role and a jurisdiction (region codes: provinces or kab/kota)."""
     roles_ensure()
-    profile, _ = StaffProfile.objects.update_or_create(user=user, defaults={"role": role, "organisation": organisation})
+    profile, _ = StaffProfile.objects.update_or_create(
+        user=user, defaults={"role": role, "organisation": organisation}
+    )
     profile.regions.set(Region.objects.filter(code__in=regions))
     user.groups.set(Group.objects.filter(name=role))
     fields = []

@@ -32,7 +32,9 @@ def report_track(*, tracking_code: str, pin: str, client: str) -> TrackResult:
     if failures >= settings.POSKO_TRACK_MAX_FAILURES:
         raise TrackingThrottled
     code = codes.tracking_code_normalize(tracking_code)
-    candidate = Report.objects.filter(tracking_code=code).only("id", "pin_hash", "pin_salt").first() if code else None
+    candidate = (
+        Report.objects.filter(tracking_code=code).only("id", "pin_hash", "pin_salt").first() if code else None
+    )
     if candidate is not None and codes.pin_matches(pin, candidate.pin_salt, candidate.pin_hash):
         return TrackResult(report=selectors.report_for_tracking(candidate.pk))
     if not cache.add(key, 1, timeout=settings.POSKO_TRACK_WINDOW_SECONDS):

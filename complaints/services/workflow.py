@@ -41,8 +41,10 @@ class Conflict(Exception):
     @property
     def message(self) -> str:
         label = dict(S.choices).get(self.current, self.current)
-        return _("Someone else changed this case first; it is now “%(status)s”. Nothing was changed: check the "
-                 "case and try again.") % {"status": label}
+        return _(
+            "Someone else changed this case first; it is now “%(status)s”. Nothing was changed: check the "
+            "case and try again."
+        ) % {"status": label}
 
 
 # (from, to) → the least role that may make the move. Rejected and stopped come from any open state.
@@ -51,7 +53,10 @@ MOVES = {
     (S.SUBMITTED, S.NEEDS_INFO): R.RELAWAN,
     (S.TRIAGE, S.NEEDS_INFO): R.RELAWAN,
     (S.NEEDS_INFO, S.TRIAGE): R.RELAWAN,
-    (S.TRIAGE, S.INVESTIGATION): R.RELAWAN,  # the volunteer hands a good report on: it is registered as a case
+    (
+        S.TRIAGE,
+        S.INVESTIGATION,
+    ): R.RELAWAN,  # the volunteer hands a good report on: it is registered as a case
     (S.INVESTIGATION, S.CLARIFICATION): R.STAF,
     (S.INVESTIGATION, S.ASSESSMENT): R.STAF,  # only with a recorded reason to skip clarification
     (S.CLARIFICATION, S.ASSESSMENT): R.STAF,
@@ -75,8 +80,15 @@ def allowed_moves(report: Report, user) -> list[str]:
 
 
 def _event(report, user, kind, note="", data=None, from_status="", to_status="") -> ReportEvent:
-    return ReportEvent.objects.create(report=report, actor=user, kind=kind, note=note, data=data or {},
-                                      from_status=from_status, to_status=to_status)
+    return ReportEvent.objects.create(
+        report=report,
+        actor=user,
+        kind=kind,
+        note=note,
+        data=data or {},
+        from_status=from_status,
+        to_status=to_status,
+    )
 
 
 def _check_prerequisites(report: Report, to: str, note: str) -> None:
@@ -86,8 +98,12 @@ def _check_prerequisites(report: Report, to: str, note: str) -> None:
     if to == S.ASSESSMENT:
         has_minutes = report.clarifications.exclude(minutes="").exists()
         if not has_minutes and not report.clarification_skip_reason.strip():
-            raise ValidationError(_("An assessment needs at least one clarification with its minutes, or a "
-                                    "recorded reason to skip clarification."))
+            raise ValidationError(
+                _(
+                    "An assessment needs at least one clarification with its minutes, or a "
+                    "recorded reason to skip clarification."
+                )
+            )
     if to == S.REFERRED:
         assessment = Assessment.objects.filter(report=report).first()
         if assessment is None or assessment.decision == Assessment.Decision.NOT_VIOLATION:
@@ -107,7 +123,9 @@ def _check_prerequisites(report: Report, to: str, note: str) -> None:
                 raise ValidationError(_("Describe the outcome before closing."))
 
 
-def case_transition(*, report: Report, user, to_status: str, note: str = "", expected_status: str | None = None) -> Report:
+def case_transition(
+    *, report: Report, user, to_status: str, note: str = "", expected_status: str | None = None
+) -> Report:
     """Move a case to `to_status`. Raises PermissionDenied (not this user's move), ValidationError (something
     must exist first) or Conflict (the case changed meanwhile); on success writes exactly one event."""
     expected = expected_status or report.status
@@ -153,9 +171,13 @@ def _register(report: Report, now: dt.datetime) -> None:
     list(Region.objects.select_for_update().filter(code=code))
     year = timezone.localtime(now).year
     kind = "LP" if report.kind == Report.Kind.LAPORAN else "TM"
-    taken = Report.objects.filter(case_number__regex=rf"^\d+/{kind}/PL/[A-Za-z]+/{re.escape(code)}/[IVX]+/{year}$")
+    taken = Report.objects.filter(
+        case_number__regex=rf"^\d+/{kind}/PL/[A-Za-z]+/{re.escape(code)}/[IVX]+/{year}$"
+    )
     sequence = taken.count() + 1
-    Report.objects.filter(pk=report.pk).update(case_number=case_number_for(report, sequence, now), registered_at=now)
+    Report.objects.filter(pk=report.pk).update(
+        case_number=case_number_for(report, sequence, now), registered_at=now
+    )
 
 
 def case_assign(*, report: Report, user, assignee) -> None:
@@ -179,7 +201,9 @@ def case_note(*, report: Report, user, body: str) -> ReportEvent:
     return _event(report, user, E.NOTE, body.strip())
 
 
-def message_send(*, report: Report, user, body: str, question: bool = False, expected_status: str | None = None) -> Message:
+def message_send(
+    *, report: Report, user, body: str, question: bool = False, expected_status: str | None = None
+) -> Message:
     """A message to the reporter, shown on /lacak/ (and announced by e-mail, without case details). A question
     also moves the report to needs_info (Perlu Perbaikan) and pauses the initial-assessment clock."""
     if not body.strip():
@@ -188,9 +212,16 @@ def message_send(*, report: Report, user, body: str, question: bool = False, exp
         raise PermissionDenied
     with transaction.atomic():
         if question:
-            case_transition(report=report, user=user, to_status=S.NEEDS_INFO, note=body, expected_status=expected_status)
-        message = Message.objects.create(report=report, direction=Message.Direction.TO_REPORTER, body=body.strip(),
-                                         author=user, is_question=question)
+            case_transition(
+                report=report, user=user, to_status=S.NEEDS_INFO, note=body, expected_status=expected_status
+            )
+        message = Message.objects.create(
+            report=report,
+            direction=Message.Direction.TO_REPORTER,
+            body=body.strip(),
+            author=user,
+            is_question=question,
+        )
         _event(report, user, E.MESSAGE, body.strip(), data={"message": message.pk, "question": question})
         transaction.on_commit(lambda: _notify_reporter(message.pk))
     return message
@@ -205,7 +236,8 @@ def _notify_reporter(message_id: int) -> None:
     send_mail(
         subject=render_to_string("emails/reporter_message_subject.txt", context).strip(),
         message=render_to_string("emails/reporter_message.txt", context),
-        from_email=None, recipient_list=[report.reporter_email],
+        from_email=None,
+        recipient_list=[report.reporter_email],
         html_message=render_to_string("emails/reporter_message.html", context),
         fail_silently=True,
     )
@@ -221,16 +253,31 @@ def message_answer(*, report: Report, body: str, files: list) -> Message:
         raise ValidationError(_("Write an answer or attach a file."))
     with transaction.atomic():
         position = report.evidence.count()
-        items = [evidence_services.evidence_attach_file(report=report, upload=f, caption=_("Answer"),
-                                                        position=position + i) for i, f in enumerate(files)]
-        message = Message.objects.create(report=report, direction=Message.Direction.FROM_REPORTER, body=body.strip(),
-                                         evidence_ids=[str(i.pk) for i in items])
+        items = [
+            evidence_services.evidence_attach_file(
+                report=report, upload=f, caption=_("Answer"), position=position + i
+            )
+            for i, f in enumerate(files)
+        ]
+        message = Message.objects.create(
+            report=report,
+            direction=Message.Direction.FROM_REPORTER,
+            body=body.strip(),
+            evidence_ids=[str(i.pk) for i in items],
+        )
         _event(report, None, E.ANSWER, body.strip(), data={"message": message.pk, "files": len(items)})
         now = timezone.now()
         if Report.objects.filter(pk=report.pk, status=S.NEEDS_INFO).update(
-                status=S.TRIAGE, status_changed_at=now, clock_restarted_at=now):
-            _event(report, None, E.TRANSITION, _("The reporter answered."), from_status=S.NEEDS_INFO,
-                   to_status=S.TRIAGE)
+            status=S.TRIAGE, status_changed_at=now, clock_restarted_at=now
+        ):
+            _event(
+                report,
+                None,
+                E.TRANSITION,
+                _("The reporter answered."),
+                from_status=S.NEEDS_INFO,
+                to_status=S.TRIAGE,
+            )
             due_refresh(report)
         evidence_services.evidence_enqueue([i.pk for i in items])
     return message
@@ -245,8 +292,13 @@ def identity_reveal(*, report: Report, user, reason: str) -> dict:
     if len(reason.strip()) < 10:
         raise ValidationError(_("Give a reason of at least 10 characters."))
     _event(report, user, E.REVEAL, reason.strip())
-    return {"name": report.reporter_name, "address": report.reporter_address, "phone": report.reporter_phone,
-            "email": report.reporter_email, "nik": report.reporter_nik}
+    return {
+        "name": report.reporter_name,
+        "address": report.reporter_address,
+        "phone": report.reporter_phone,
+        "email": report.reporter_email,
+        "nik": report.reporter_nik,
+    }
 
 
 def case_merge(*, duplicate: Report, into: Report, user, note: str = "") -> Report:
@@ -258,31 +310,60 @@ def case_merge(*, duplicate: Report, into: Report, user, note: str = "") -> Repo
         raise PermissionDenied
     with transaction.atomic():
         now = timezone.now()
-        updated = Report.objects.filter(pk=duplicate.pk, status=duplicate.status, merged_into__isnull=True).update(
-            status=S.MERGED, status_changed_at=now, merged_into=into, closed_at=now)
+        updated = Report.objects.filter(
+            pk=duplicate.pk, status=duplicate.status, merged_into__isnull=True
+        ).update(status=S.MERGED, status_changed_at=now, merged_into=into, closed_at=now)
         if not updated:
             raise Conflict(Report.objects.values_list("status", flat=True).get(pk=duplicate.pk))
         # Reports already merged into the duplicate follow it to the main case.
         Report.objects.filter(merged_into=duplicate).update(merged_into=into)
-        _event(duplicate, user, E.MERGE, note, data={"into": into.pk, "into_code": into.tracking_code},
-               from_status=duplicate.status, to_status=S.MERGED)
-        _event(into, user, E.MERGE, note, data={"merged": duplicate.pk, "merged_code": duplicate.tracking_code})
+        _event(
+            duplicate,
+            user,
+            E.MERGE,
+            note,
+            data={"into": into.pk, "into_code": into.tracking_code},
+            from_status=duplicate.status,
+            to_status=S.MERGED,
+        )
+        _event(
+            into, user, E.MERGE, note, data={"merged": duplicate.pk, "merged_code": duplicate.tracking_code}
+        )
     return into
 
 
-def clarification_schedule(*, report: Report, user, scheduled_for, place: str, invite_terlapor: bool,
-                           invite_reporter: bool, witnesses: str) -> Clarification:
+def clarification_schedule(
+    *,
+    report: Report,
+    user,
+    scheduled_for,
+    place: str,
+    invite_terlapor: bool,
+    invite_reporter: bool,
+    witnesses: str,
+) -> Clarification:
     if not has_role(user, R.STAF):
         raise PermissionDenied
     if report.status not in (S.INVESTIGATION, S.CLARIFICATION):
         raise ValidationError(_("Clarifications are scheduled during investigation or clarification."))
-    clarification = Clarification(report=report, scheduled_for=scheduled_for, place=place,
-                                  invite_terlapor=invite_terlapor, invite_reporter=invite_reporter,
-                                  witnesses=witnesses, created_by=user)
+    clarification = Clarification(
+        report=report,
+        scheduled_for=scheduled_for,
+        place=place,
+        invite_terlapor=invite_terlapor,
+        invite_reporter=invite_reporter,
+        witnesses=witnesses,
+        created_by=user,
+    )
     clarification.full_clean()
     clarification.save()
-    _event(report, user, E.CLARIFICATION, place, data={"clarification": clarification.pk, "action": "scheduled",
-                                                       "at": scheduled_for.isoformat()})
+    _event(
+        report,
+        user,
+        E.CLARIFICATION,
+        place,
+        data={"clarification": clarification.pk, "action": "scheduled", "at": scheduled_for.isoformat()},
+    )
     return clarification
 
 
@@ -305,12 +386,21 @@ def clarification_minutes(*, clarification: Clarification, user, minutes: str, f
             for chunk in upload.chunks():
                 digest.update(chunk)
             upload.seek(0)
-            attachment = ClarificationAttachment(clarification=clarification, original_name=(upload.name or "")[-255:],
-                                                 sha256=digest.hexdigest(), size=upload.size, uploaded_by=user)
+            attachment = ClarificationAttachment(
+                clarification=clarification,
+                original_name=(upload.name or "")[-255:],
+                sha256=digest.hexdigest(),
+                size=upload.size,
+                uploaded_by=user,
+            )
             attachment.file.save("minutes", upload, save=False)
             attachment.save()
-        _event(clarification.report, user, E.CLARIFICATION, data={"clarification": clarification.pk,
-                                                                  "action": "minutes", "files": len(files)})
+        _event(
+            clarification.report,
+            user,
+            E.CLARIFICATION,
+            data={"clarification": clarification.pk, "action": "minutes", "files": len(files)},
+        )
     return clarification
 
 
@@ -331,20 +421,42 @@ def criminal_element_suggested(report: Report) -> bool:
     return election.campaign_start <= report.incident_date <= election.campaign_end
 
 
-def assessment_record(*, report: Report, user, findings: str, categories, legal_basis: str,
-                      recommended_sanction: str, criminal_element: bool, decision: str) -> Assessment:
+def assessment_record(
+    *,
+    report: Report,
+    user,
+    findings: str,
+    categories,
+    legal_basis: str,
+    recommended_sanction: str,
+    criminal_element: bool,
+    decision: str,
+) -> Assessment:
     if not has_role(user, R.STAF):
         raise PermissionDenied
     if report.status != S.ASSESSMENT:
         raise ValidationError(_("The assessment is written while the case is in assessment."))
     with transaction.atomic():
-        assessment, _created = Assessment.objects.update_or_create(report=report, defaults={
-            "findings": findings, "legal_basis": legal_basis, "recommended_sanction": recommended_sanction,
-            "criminal_element": criminal_element, "decision": decision, "author": user,
-            "decided_at": timezone.now()})
+        assessment, _created = Assessment.objects.update_or_create(
+            report=report,
+            defaults={
+                "findings": findings,
+                "legal_basis": legal_basis,
+                "recommended_sanction": recommended_sanction,
+                "criminal_element": criminal_element,
+                "decision": decision,
+                "author": user,
+                "decided_at": timezone.now(),
+            },
+        )
         assessment.categories.set(categories)
-        _event(report, user, E.ASSESSMENT, findings[:500], data={"decision": decision,
-                                                                  "criminal_element": criminal_element})
+        _event(
+            report,
+            user,
+            E.ASSESSMENT,
+            findings[:500],
+            data={"decision": decision, "criminal_element": criminal_element},
+        )
     return assessment
 
 
@@ -356,8 +468,9 @@ def referral_agency_for(report: Report, on: dt.date) -> ReferralAgency | None:
     return ReferralAgency.for_date(ReferralAgency.Kind.CRIMINAL if criminal else ReferralAgency.Kind.ASN, on)
 
 
-def referral_record(*, report: Report, user, letter_number: str, sent_on: dt.date,
-                    remind_every_days: int = 14) -> Referral:
+def referral_record(
+    *, report: Report, user, letter_number: str, sent_on: dt.date, remind_every_days: int = 14
+) -> Referral:
     if not has_role(user, R.STAF):
         raise PermissionDenied
     if report.status != S.ASSESSMENT:
@@ -366,10 +479,23 @@ def referral_record(*, report: Report, user, letter_number: str, sent_on: dt.dat
     if agency is None:
         raise ValidationError(_("No receiving agency is configured for that date."))
     with transaction.atomic():
-        referral, _created = Referral.objects.update_or_create(report=report, defaults={
-            "agency": agency, "letter_number": letter_number.strip(), "sent_on": sent_on,
-            "remind_every_days": remind_every_days, "created_by": user})
-        _event(report, user, E.REFERRAL, letter_number, data={"agency": agency.code, "sent_on": sent_on.isoformat()})
+        referral, _created = Referral.objects.update_or_create(
+            report=report,
+            defaults={
+                "agency": agency,
+                "letter_number": letter_number.strip(),
+                "sent_on": sent_on,
+                "remind_every_days": remind_every_days,
+                "created_by": user,
+            },
+        )
+        _event(
+            report,
+            user,
+            E.REFERRAL,
+            letter_number,
+            data={"agency": agency.code, "sent_on": sent_on.isoformat()},
+        )
     return referral
 
 
@@ -402,14 +528,19 @@ def referral_reminders(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     for referral in Referral.objects.select_related("report").filter(outcome="", report__status=S.REFERRED):
-        last = referral.last_reminded_at or timezone.make_aware(dt.datetime.combine(referral.sent_on, dt.time()))
+        last = referral.last_reminded_at or timezone.make_aware(
+            dt.datetime.combine(referral.sent_on, dt.time())
+        )
         if now - last >= dt.timedelta(days=referral.remind_every_days):
             Referral.objects.filter(pk=referral.pk).update(last_reminded_at=now)
-            _event(referral.report, None, E.REMINDER,
-                   _("No outcome from %(agency)s yet: remind them.") % {"agency": referral.agency.name})
+            _event(
+                referral.report,
+                None,
+                E.REMINDER,
+                _("No outcome from %(agency)s yet: remind them.") % {"agency": referral.agency.name},
+            )
             sent += 1
     return sent
-
 
 
 def due_refresh(report: Report) -> None:

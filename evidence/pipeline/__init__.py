@@ -31,21 +31,44 @@ def _claim(evidence_id, *, retrying: bool) -> Evidence | None:
     """Take the item for this run: a conditional update, so a finished item is never processed again."""
     claimable = _CLAIMABLE | Q(status=Evidence.Status.FAILED, steps__retry=True) if retrying else _CLAIMABLE
     if not Evidence.objects.filter(claimable, pk=evidence_id).update(
-            status=Evidence.Status.PROCESSING, attempts=F("attempts") + 1, claimed_at=timezone.now()):
+        status=Evidence.Status.PROCESSING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+    ):
         return None
     return Evidence.objects.get(pk=evidence_id)
 
 
 def _record(item: Evidence, name: str, ok: bool, detail: str) -> None:
-    item.steps[name] = {"ok": ok, "at": timezone.now().isoformat(timespec="seconds"), "detail": str(detail)[:300]}
+    item.steps[name] = {
+        "ok": ok,
+        "at": timezone.now().isoformat(timespec="seconds"),
+        "detail": str(detail)[:300],
+    }
 
 
 def _save(item: Evidence) -> None:
-    item.save(update_fields=[
-        "kind", "size", "sha256", "status", "status_reason", "processed_at", "detected_type", "quarantined",
-        "metadata", "steps", "viewing_copy", "thumbnail", "phash", "normalized_url", "url_key", "platform",
-        "account", "post_id", "finished_runs",
-    ])
+    item.save(
+        update_fields=[
+            "kind",
+            "size",
+            "sha256",
+            "status",
+            "status_reason",
+            "processed_at",
+            "detected_type",
+            "quarantined",
+            "metadata",
+            "steps",
+            "viewing_copy",
+            "thumbnail",
+            "phash",
+            "normalized_url",
+            "url_key",
+            "platform",
+            "account",
+            "post_id",
+            "finished_runs",
+        ]
+    )
 
 
 def _hash_anyway(ctx: Context) -> None:
@@ -88,7 +111,9 @@ def run(*, evidence_id, retrying: bool = False, final_attempt: bool = True) -> E
                 raise
             except MemoryError as exc:
                 _record(item, name, False, "out of memory")
-                raise PermanentFailure("The file needs more memory to process than a worker may use.") from exc
+                raise PermanentFailure(
+                    "The file needs more memory to process than a worker may use."
+                ) from exc
             except Exception as exc:
                 # Celery's soft time limit and any unexpected error in a decoder end up here: the item fails
                 # with a reason and the worker goes on with the next one.
@@ -97,7 +122,9 @@ def run(*, evidence_id, retrying: bool = False, final_attempt: bool = True) -> E
                     raise PermanentFailure("Processing took longer than the time limit.") from exc
                 log.exception("step %s failed on evidence %s", name, item.pk)
                 _record(item, name, False, f"{exc.__class__.__name__}")
-                raise PermanentFailure(f"Processing failed in step {name} ({exc.__class__.__name__}).") from exc
+                raise PermanentFailure(
+                    f"Processing failed in step {name} ({exc.__class__.__name__})."
+                ) from exc
             _record(item, name, True, detail or "")
             if step is hashing:
                 # Saved as soon as it is known: the duplicate search of a twin processed at the same moment
@@ -106,7 +133,11 @@ def run(*, evidence_id, retrying: bool = False, final_attempt: bool = True) -> E
         item.status = Evidence.Status.READY
         item.processed_at = timezone.now()
     except Rejected as exc:
-        item.status, item.status_reason, item.quarantined = Evidence.Status.REJECTED, exc.reason, exc.quarantine
+        item.status, item.status_reason, item.quarantined = (
+            Evidence.Status.REJECTED,
+            exc.reason,
+            exc.quarantine,
+        )
         item.processed_at = timezone.now()
         _hash_anyway(ctx)
     except TransientFailure as exc:

@@ -37,8 +37,11 @@ def similar(item: Evidence, limit: int) -> list[tuple[int, int]]:
                 [item.phash, item.pk, item.phash, limit],
             )
             return list(cursor.fetchall())
-    return [(pk, d) for pk, value in others.values_list("pk", "phash")
-            if (d := ((value ^ item.phash) & (2**64 - 1)).bit_count()) <= limit]
+    return [
+        (pk, d)
+        for pk, value in others.values_list("pk", "phash")
+        if (d := ((value ^ item.phash) & (2**64 - 1)).bit_count()) <= limit
+    ]
 
 
 def run(ctx: Context) -> str:
@@ -54,11 +57,16 @@ def run(ctx: Context) -> str:
         same_file = set(others.filter(sha256=item.sha256).values_list("pk", flat=True))
         ctx.matches += [(Evidence(pk=pk), DuplicateMatch.Kind.SAME_FILE, 0) for pk in same_file]
     if item.url_key:
-        ctx.matches += [(Evidence(pk=pk), DuplicateMatch.Kind.SAME_LINK, 0)
-                        for pk in others.filter(url_key=item.url_key).values_list("pk", flat=True)]
+        ctx.matches += [
+            (Evidence(pk=pk), DuplicateMatch.Kind.SAME_LINK, 0)
+            for pk in others.filter(url_key=item.url_key).values_list("pk", flat=True)
+        ]
     if item.phash is not None:
-        ctx.matches += [(Evidence(pk=pk), DuplicateMatch.Kind.SIMILAR_PHOTO, distance)
-                        for pk, distance in similar(item, settings.POSKO_PHASH_MAX_DISTANCE) if pk not in same_file]
+        ctx.matches += [
+            (Evidence(pk=pk), DuplicateMatch.Kind.SIMILAR_PHOTO, distance)
+            for pk, distance in similar(item, settings.POSKO_PHASH_MAX_DISTANCE)
+            if pk not in same_file
+        ]
     return f"{len(ctx.matches)} match(es)"
 
 

@@ -7,8 +7,14 @@ from PIL import Image
 
 from evidence.pipeline.base import Rejected
 
-_FIELDS = {"/Title": "title", "/Author": "author", "/Creator": "creator", "/Producer": "producer",
-           "/CreationDate": "created", "/ModDate": "modified"}
+_FIELDS = {
+    "/Title": "title",
+    "/Author": "author",
+    "/Creator": "creator",
+    "/Producer": "producer",
+    "/CreationDate": "created",
+    "/ModDate": "modified",
+}
 MAX_PAGES_RENDERED = 1
 
 

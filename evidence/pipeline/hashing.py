@@ -25,7 +25,7 @@ def run(ctx: Context) -> str:
     local = _local_path(item.file)
     target_path = None if local else ctx.scratch("original")
     try:
-        with (open(local, "rb") if local else item.file.open("rb")) as source:
+        with open(local, "rb") if local else item.file.open("rb") as source:
             target = open(target_path, "wb") if target_path else None  # noqa: SIM115 (closed below)
             try:
                 while block := source.read(BLOCK):

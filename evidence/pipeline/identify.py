@@ -15,10 +15,21 @@ HEAD = 4096
 TAIL = 65536 + 22  # a ZIP end-of-central-directory record lies within the last 64 KiB + 22 bytes
 
 FAMILY = {
-    "image/jpeg": "photo", "image/png": "photo", "image/gif": "photo", "image/webp": "photo", "image/heif": "photo",
-    "video/mp4": "video", "video/quicktime": "video", "video/3gpp": "video", "video/webm": "video",
+    "image/jpeg": "photo",
+    "image/png": "photo",
+    "image/gif": "photo",
+    "image/webp": "photo",
+    "image/heif": "photo",
+    "video/mp4": "video",
+    "video/quicktime": "video",
+    "video/3gpp": "video",
+    "video/webm": "video",
     "video/x-matroska": "video",
-    "audio/mpeg": "audio", "audio/mp4": "audio", "audio/ogg": "audio", "audio/wav": "audio", "audio/amr": "audio",
+    "audio/mpeg": "audio",
+    "audio/mp4": "audio",
+    "audio/ogg": "audio",
+    "audio/wav": "audio",
+    "audio/amr": "audio",
     "audio/flac": "audio",
     "application/pdf": "document",
 }
@@ -29,7 +40,19 @@ EXTENSION_FAMILY = {
     "pdf": "document",
 }
 
-_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1", b"avif"}
+_HEIF_BRANDS = {
+    b"heic",
+    b"heix",
+    b"hevc",
+    b"hevx",
+    b"heim",
+    b"heis",
+    b"hevm",
+    b"hevs",
+    b"mif1",
+    b"msf1",
+    b"avif",
+}
 _QT_BRANDS = {b"qt  "}
 _MP4_BRANDS = {b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash"}
 _3GP_PREFIX = (b"3gp", b"3g2")
@@ -68,7 +91,7 @@ def sniff(head: bytes) -> str:
         return "audio/wav"
     if head[4:8] == b"ftyp":
         brand = head[8:12]
-        compatible = {head[i:i + 4] for i in range(16, min(len(head), 64), 4)}
+        compatible = {head[i : i + 4] for i in range(16, min(len(head), 64), 4)}
         if brand in _HEIF_BRANDS or (compatible & {b"heic", b"mif1"} and brand not in _MP4_BRANDS):
             return "image/heif"
         if brand in _QT_BRANDS:
@@ -84,7 +107,9 @@ def sniff(head: bytes) -> str:
         return "video/webm" if b"webm" in head[:64] else "video/x-matroska"
     if head.startswith(b"%PDF-"):
         return "application/pdf"
-    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06):
+    if head.startswith(b"ID3") or (
+        len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06
+    ):
         return "audio/mpeg"
     if head.startswith(b"OggS"):
         return "audio/ogg"
@@ -128,16 +153,23 @@ def run(ctx: Context) -> str:
     family = FAMILY[media_type]
     # Polyglots: a second file hidden behind the first (a ZIP's central directory at the end, markup inside).
     if family != "document" and (b"PK\x05\x06" in tail or b"PK\x01\x02" in tail):
-        raise Rejected("The file carries a hidden ZIP archive besides the media (a polyglot).", quarantine=True)
+        raise Rejected(
+            "The file carries a hidden ZIP archive besides the media (a polyglot).", quarantine=True
+        )
     if family == "photo" and _SCRIPT_ANYWHERE.search(head + tail):
         raise Rejected("The image carries web-page markup (a polyglot).", quarantine=True)
     name = item.original_name.lower()
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
     declared = (item.declared_type or "").split("/")[0]
     named_family = EXTENSION_FAMILY.get(ext)
-    if declared in ("text", "application") and family in ("photo", "video", "audio") and item.declared_type not in (
-            "application/octet-stream", ""):
-        raise Rejected(f"The file was sent as {item.declared_type} but contains {media_type}.", quarantine=True)
+    if (
+        declared in ("text", "application")
+        and family in ("photo", "video", "audio")
+        and item.declared_type not in ("application/octet-stream", "")
+    ):
+        raise Rejected(
+            f"The file was sent as {item.declared_type} but contains {media_type}.", quarantine=True
+        )
     if named_family and named_family != family and {named_family, family} != {"video", "audio"}:
         raise Rejected(f"The file is named .{ext} but contains {media_type}.", quarantine=True)
     ctx.family, ctx.media_type = family, media_type

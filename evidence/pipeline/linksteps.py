@@ -44,16 +44,27 @@ def _warc(hops: list[net.Hop], captured: dt.datetime) -> bytes:
         parts = urlsplit(hop.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         response = writer.create_warc_record(
-            hop.url, "response", payload=io.BytesIO(hop.body),
+            hop.url,
+            "response",
+            payload=io.BytesIO(hop.body),
             http_headers=StatusAndHeaders(f"{hop.status} {hop.reason}", hop.headers, protocol="HTTP/1.1"),
-            warc_headers_dict={"WARC-Date": date, "WARC-IP-Address": hop.ip,
-                               **({"WARC-Truncated": "length"} if hop.truncated else {})},
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-IP-Address": hop.ip,
+                **({"WARC-Truncated": "length"} if hop.truncated else {}),
+            },
         )
         writer.write_record(response)
         request = writer.create_warc_record(
-            hop.url, "request",
-            http_headers=StatusAndHeaders(f"GET {target} HTTP/1.1", hop.request_headers, is_http_request=True),
-            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")},
+            hop.url,
+            "request",
+            http_headers=StatusAndHeaders(
+                f"GET {target} HTTP/1.1", hop.request_headers, is_http_request=True
+            ),
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+            },
         )
         writer.write_record(request)
     return out.getvalue()
@@ -83,8 +94,15 @@ def _screenshot(url: str) -> bytes | None:
             pw = stack.enter_context(sync_playwright())
             browser = pw.chromium.launch(
                 executable_path=chromium,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--disable-quic",
+                ],
             )
             stack.callback(browser.close)
         page = browser.new_page(viewport={"width": 1280, "height": 1600}, user_agent=net.USER_AGENT)
@@ -114,11 +132,16 @@ class Archive:
         captured = timezone.now()
         warc = _warc(hops, captured)
         capture = LinkCapture(
-            evidence=item, captured_at=captured, final_url=final.url[:2000], http_status=final.status,
+            evidence=item,
+            captured_at=captured,
+            final_url=final.url[:2000],
+            http_status=final.status,
             content_type=dict((k.lower(), v) for k, v in final.headers).get("content-type", "")[:200],
             redirects=[{"url": h.url, "status": h.status} for h in hops[:-1]],
-            body_size=len(final.body), body_sha256=hashlib.sha256(final.body).hexdigest(),
-            truncated=final.truncated, warc_sha256=hashlib.sha256(warc).hexdigest(),
+            body_size=len(final.body),
+            body_sha256=hashlib.sha256(final.body).hexdigest(),
+            truncated=final.truncated,
+            warc_sha256=hashlib.sha256(warc).hexdigest(),
         )
         capture.warc.save("capture.warc.gz", ContentFile(warc), save=False)
         notes = [f"HTTP {final.status}", f"{len(final.body)} bytes"]
@@ -133,8 +156,10 @@ class Archive:
             notes.append("screenshot")
         capture.save()
         if final.truncated:
-            item.status_reason = (f"Archived the first {settings.POSKO_ARCHIVE_MAX_BYTES // (1024 * 1024)} MB only: "
-                                  "the page is larger than the archive limit.")
+            item.status_reason = (
+                f"Archived the first {settings.POSKO_ARCHIVE_MAX_BYTES // (1024 * 1024)} MB only: "
+                "the page is larger than the archive limit."
+            )
         elif final.status >= 400:
             item.status_reason = f"Archived, but the site answered {final.status} (the post may be gone)."
         return ", ".join(notes)

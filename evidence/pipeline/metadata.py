@@ -5,7 +5,12 @@ from evidence.pipeline.base import Context
 
 NAME = "metadata"
 
-EXTRACTORS = {"photo": photos.extract, "video": videos.extract, "audio": videos.extract, "document": documents.extract}
+EXTRACTORS = {
+    "photo": photos.extract,
+    "video": videos.extract,
+    "audio": videos.extract,
+    "document": documents.extract,
+}
 
 
 def run(ctx: Context) -> str:

@@ -99,9 +99,15 @@ def extract(path) -> dict:
     return {k: v for k, v in meta.items() if v is not None}
 
 
-_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-              8: Image.Transpose.ROTATE_90}
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def viewable(image: Image.Image, orientation: int) -> Image.Image:
@@ -132,8 +138,11 @@ def render(path, view_max: int) -> Image.Image:
             image.load()
             picture = viewable(image, orientation)
             if picture is image:
-                picture = image.copy() if max(image.size) <= view_max else image.resize(
-                    _fit(image.size, view_max), Image.Resampling.BICUBIC, reducing_gap=2.0)
+                picture = (
+                    image.copy()
+                    if max(image.size) <= view_max
+                    else image.resize(_fit(image.size, view_max), Image.Resampling.BICUBIC, reducing_gap=2.0)
+                )
         except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
             raise Rejected("The image is damaged or truncated and cannot be shown.") from exc
     if max(picture.size) > view_max:

@@ -53,8 +53,14 @@ def extract(path) -> dict:
         if container.streams.video:
             stream = container.streams.video[0]
             ctx = stream.codec_context
-            meta.update({"video_codec": ctx.name, "width": ctx.width, "height": ctx.height,
-                         "frame_rate": float(stream.average_rate) if stream.average_rate else None})
+            meta.update(
+                {
+                    "video_codec": ctx.name,
+                    "width": ctx.width,
+                    "height": ctx.height,
+                    "frame_rate": float(stream.average_rate) if stream.average_rate else None,
+                }
+            )
             rotation = stream.metadata.get("rotate") if stream.metadata else None
             if rotation:
                 meta["rotation"] = rotation
@@ -62,7 +68,9 @@ def extract(path) -> dict:
                 raise Rejected("The video's frames are too large to be decoded safely.")
         if container.streams.audio:
             audio = container.streams.audio[0].codec_context
-            meta.update({"audio_codec": audio.name, "sample_rate": audio.sample_rate, "channels": audio.channels})
+            meta.update(
+                {"audio_codec": audio.name, "sample_rate": audio.sample_rate, "channels": audio.channels}
+            )
         if not container.streams.video and not container.streams.audio:
             raise Rejected("The file contains neither video nor audio.")
     return {k: v for k, v in meta.items() if v not in (None, "")}

@@ -49,5 +49,8 @@ def metadata_rows(metadata: dict) -> list[tuple[str, object]]:
     metadata = dict(metadata or {})
     if metadata.get("orientation") == 1:
         del metadata["orientation"]  # "upright" says nothing
-    return [(label, _value(key, metadata[key])) for key, label in LABELS
-            if key in metadata and metadata[key] not in (None, "", False)]
+    return [
+        (label, _value(key, metadata[key]))
+        for key, label in LABELS
+        if key in metadata and metadata[key] not in (None, "", False)
+    ]

@@ -12,35 +12,15 @@ from complaints.models import Report
 from tests.factories import jpeg_bytes, staff, valid_api_data
 
 pytestmark = pytest.mark.browser
-PASSWORD = "pw-12345-x"
-
-
-@pytest.fixture
-def desk(browser, live_server, ref_data):
-    """Browser contexts for each person, created on demand."""
-    contexts = []
-
-    def open_as(username=None):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        if username:
-            page.goto(live_server.url + "/staf/masuk/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            page.click("form button.btn-primary")
-            page.wait_for_url(re.compile(r"/staf/$"))
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def file_report(client, photo: bytes, name: str) -> dict:
-    response = client.post(reverse("api:report_create"), valid_api_data(
-        reporter_email="siti@example.org", files=[SimpleUploadedFile(name, photo, "image/jpeg")], links=[]))
+    response = client.post(
+        reverse("api:report_create"),
+        valid_api_data(
+            reporter_email="siti@example.org", files=[SimpleUploadedFile(name, photo, "image/jpeg")], links=[]
+        ),
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -68,9 +48,9 @@ def test_from_report_to_closed_case(client, desk, live_server, tmp_path):
     AND an officer takes it through penelusuran, klarifikasi (with minutes), kajian and referral to BKN,
     a coordinator approves the referral and the officer records BKN's outcome and closes it,
     THEN the reporter sees every status change on /lacak/ and could answer the question with a file."""
-    staff("relawan", "relawan", ["35"], PASSWORD)
-    staff("petugas", "staf", ["35.74"], PASSWORD)
-    staff("ketua", "koordinator", ["35.74"], PASSWORD)
+    staff("relawan", "relawan", ["35"])
+    staff("petugas", "staf", ["35.74"])
+    staff("ketua", "koordinator", ["35.74"])
     photo = jpeg_bytes(640, 480, (120, 30, 60))
     receipt = file_report(client, photo, "camat.jpg")
     duplicate = file_report(client, photo, "IMG_0042.jpg")
@@ -142,7 +122,9 @@ def test_from_report_to_closed_case(client, desk, live_server, tmp_path):
     officer.fill("#referral-form input[name=sent_on]", timezone.localdate().isoformat())
     officer.click("#referral-form button")
     officer.wait_for_selector("#referral")
-    assert "referred" not in [o.get_attribute("value") for o in officer.query_selector_all("#id_to_status option")]
+    assert "referred" not in [
+        o.get_attribute("value") for o in officer.query_selector_all("#id_to_status option")
+    ]
 
     # The coordinator approves the referral.
     coordinator = desk("ketua")

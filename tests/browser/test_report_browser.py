@@ -35,7 +35,9 @@ def fill_valid(page, *, nik="3574014107900003"):
     page.wait_for_selector("#id_incident_region_l3 option[value='35.74.04'][selected]", state="attached")
     page.fill("#id_incident_place", "Kantor Kecamatan Kanigaran")
     page.check("input[name=categories][value=etik-foto-bersama]")
-    page.fill("#id_chronology", "Camat berfoto bersama calon wali kota dengan simbol dua jari di kantor kecamatan.")
+    page.fill(
+        "#id_chronology", "Camat berfoto bersama calon wali kota dengan simbol dua jari di kantor kecamatan."
+    )
 
 
 def test_a_reporter_files_and_tracks_a_report_on_a_phone(phone_page, live_server, tmp_path):
@@ -97,7 +99,9 @@ def test_the_form_works_without_javascript(browser, live_server, ref_data, tmp_p
     page = context.new_page()
     page.goto(live_server.url + "/lapor/")
     page.select_option("#id_incident_region_l1", "35")
-    page.click("text=" + page.inner_text(".region-picker button").strip())  # the no-JS 'load next level' button
+    page.click(
+        "text=" + page.inner_text(".region-picker button").strip()
+    )  # the no-JS 'load next level' button
     page.wait_for_selector("#id_incident_region_l2 option[value='35.74']", state="attached")
     assert page.locator("#form-errors").count() == 0
     context.close()

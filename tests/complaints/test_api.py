@@ -28,8 +28,11 @@ def test_categories_list(client, db):
 def test_regions_list_children_and_search(client, db):
     url = reverse("api:regions")
     provinces = client.get(url).json()
-    assert len(provinces) == 38 and {"code": "35", "name": "Jawa Timur"}.items() <= provinces[
-        [p["code"] for p in provinces].index("35")].items()
+    assert (
+        len(provinces) == 38
+        and {"code": "35", "name": "Jawa Timur"}.items()
+        <= provinces[[p["code"] for p in provinces].index("35")].items()
+    )
     kecamatan = client.get(url, {"parent": "35.74"}).json()
     assert "Kanigaran" in [k["name"] for k in kecamatan]
     found = client.get(url, {"q": "probolinggo"}).json()
@@ -41,8 +44,11 @@ def test_schema_and_docs_are_served_with_local_assets(client, db):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/v1/reports/" in schema.content
     docs = client.get("/api/docs/").content.decode()
-    assert "swagger-ui" in docs and "//cdn" not in docs and "http" not in docs.split("<body")[0].replace(
-        "http-equiv", "")
+    assert (
+        "swagger-ui" in docs
+        and "//cdn" not in docs
+        and "http" not in docs.split("<body")[0].replace("http-equiv", "")
+    )
 
 
 def test_it_files_a_report_with_files_and_links(client, db):
@@ -62,8 +68,13 @@ def test_it_files_a_report_with_files_and_links(client, db):
 
 
 def test_it_answers_400_with_errors_keyed_by_api_field(client, db):
-    data = valid_api_data(reporter_nik="123", accused_nip="1", incident_region="99.99", links=["not a url"],
-                          categories=["no-such-category"])
+    data = valid_api_data(
+        reporter_nik="123",
+        accused_nip="1",
+        incident_region="99.99",
+        links=["not a url"],
+        categories=["no-such-category"],
+    )
     response = client.post(API, data)
     assert response.status_code == 400
     errors = response.json()
@@ -75,8 +86,11 @@ def test_it_answers_400_with_errors_keyed_by_api_field(client, db):
     ("field", "form_value", "api_value"),
     [
         ("reporter_nik", {"reporter_nik": "3574019907900003"}, {"reporter_nik": "3574019907900003"}),
-        ("accused_nip", {"accused-0-nip": "198001012005019002", "accused-0-asn_type": "pns"},
-         {"accused_nip": "198001012005019002", "accused_asn_type": "pns"}),
+        (
+            "accused_nip",
+            {"accused-0-nip": "198001012005019002", "accused-0-asn_type": "pns"},
+            {"accused_nip": "198001012005019002", "accused_asn_type": "pns"},
+        ),
         ("incident_region", {"incident_region": "35"}, {"incident_region": "35"}),
         ("reporter_phone", {"reporter_phone": "call me maybe"}, {"reporter_phone": "call me maybe"}),
     ],
@@ -98,19 +112,30 @@ def test_api_messages_follow_accept_language(client, db):
 
 
 def test_several_terlapor_through_repeated_fields(client, db):
-    data = valid_api_data(accused_name=["Budi Santoso", "Rina Wati"], accused_position=["Camat", "Lurah"],
-                          accused_nip=["", ""], accused_asn_type=["pns", "unknown"], accused_agency=["", ""],
-                          accused_region=["35.74", ""])
+    data = valid_api_data(
+        accused_name=["Budi Santoso", "Rina Wati"],
+        accused_position=["Camat", "Lurah"],
+        accused_nip=["", ""],
+        accused_asn_type=["pns", "unknown"],
+        accused_agency=["", ""],
+        accused_region=["35.74", ""],
+    )
     response = client.post(API, data)
     assert response.status_code == 201, response.content
     report = Report.objects.get()
-    assert list(report.accused.values_list("name", "position")) == [("Budi Santoso", "Camat"), ("Rina Wati", "Lurah")]
+    assert list(report.accused.values_list("name", "position")) == [
+        ("Budi Santoso", "Camat"),
+        ("Rina Wati", "Lurah"),
+    ]
 
 
 def test_track_through_the_api(client, db):
     created = client.post(API, valid_api_data()).json()
-    response = client.post(TRACK, {"tracking_code": created["tracking_code"].lower().replace("-", " "),
-                                   "pin": created["pin"]}, content_type="application/json")
+    response = client.post(
+        TRACK,
+        {"tracking_code": created["tracking_code"].lower().replace("-", " "), "pin": created["pin"]},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "submitted" and body["status_label"] and body["status_meaning"]
@@ -122,10 +147,17 @@ def test_track_through_the_api(client, db):
 
 def test_track_answers_one_generic_message_for_a_wrong_code_or_pin(client, db):
     created = client.post(API, valid_api_data()).json()
-    wrong_pin = client.post(TRACK, {"tracking_code": created["tracking_code"], "pin": "000000" if created["pin"] != "000000" else "111111"},
-                            content_type="application/json")
-    wrong_code = client.post(TRACK, {"tracking_code": "PSK-0000-0000-0000", "pin": created["pin"]},
-                             content_type="application/json")
+    wrong_pin = client.post(
+        TRACK,
+        {
+            "tracking_code": created["tracking_code"],
+            "pin": "000000" if created["pin"] != "000000" else "111111",
+        },
+        content_type="application/json",
+    )
+    wrong_code = client.post(
+        TRACK, {"tracking_code": "PSK-0000-0000-0000", "pin": created["pin"]}, content_type="application/json"
+    )
     assert wrong_pin.status_code == wrong_code.status_code == 404
     assert wrong_pin.json() == wrong_code.json()
 
@@ -134,15 +166,26 @@ def test_track_is_throttled_after_repeated_failures(client, db, settings):
     settings.POSKO_TRACK_MAX_FAILURES = 3
     created = client.post(API, valid_api_data()).json()
     for _ in range(3):
-        assert client.post(TRACK, {"tracking_code": "PSK-0000-0000-0000", "pin": "1"},
-                           content_type="application/json").status_code == 404
+        assert (
+            client.post(
+                TRACK, {"tracking_code": "PSK-0000-0000-0000", "pin": "1"}, content_type="application/json"
+            ).status_code
+            == 404
+        )
     # Now even the right PIN is refused until the window passes.
-    response = client.post(TRACK, {"tracking_code": created["tracking_code"], "pin": created["pin"]},
-                           content_type="application/json")
+    response = client.post(
+        TRACK,
+        {"tracking_code": created["tracking_code"], "pin": created["pin"]},
+        content_type="application/json",
+    )
     assert response.status_code == 429
     # Another client address is not affected.
-    other = client.post(TRACK, {"tracking_code": created["tracking_code"], "pin": created["pin"]},
-                        content_type="application/json", REMOTE_ADDR="10.9.8.7")
+    other = client.post(
+        TRACK,
+        {"tracking_code": created["tracking_code"], "pin": created["pin"]},
+        content_type="application/json",
+        REMOTE_ADDR="10.9.8.7",
+    )
     assert other.status_code == 200
 
 
@@ -153,4 +196,6 @@ def test_evidence_rows_match_the_files_sent(client, db):
     assert response.status_code == 201
     items = list(Evidence.objects.order_by("position"))
     assert [i.caption for i in items] == ["satu", "dua"]
-    assert [hashlib.sha256(i.file.read()).hexdigest() for i in items] == [hashlib.sha256(c).hexdigest() for c in photos]
+    assert [hashlib.sha256(i.file.read()).hexdigest() for i in items] == [
+        hashlib.sha256(c).hexdigest() for c in photos
+    ]

@@ -11,7 +11,9 @@ WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 
 
 def test_initial_assessment_in_two_working_days_for_pemilu(pemilu):
-    assert initial_assessment_deadline(pemilu, D(2024, 2, 8)) == D(2024, 2, 13)  # over Isra Mi'raj, cuti, weekend
+    assert initial_assessment_deadline(pemilu, D(2024, 2, 8)) == D(
+        2024, 2, 13
+    )  # over Isra Mi'raj, cuti, weekend
     assert initial_assessment_deadline(pemilu, D(2024, 2, 13)) == D(2024, 2, 16)  # over voting day 14 Feb
     assert initial_assessment_deadline(pemilu, D(2024, 1, 19)) == D(2024, 1, 23)  # Friday → Tuesday
 
@@ -33,8 +35,12 @@ def test_decision_in_three_days_plus_two_for_pilkada(pilkada):
 
 
 def test_a_case_shows_its_clock_and_what_is_overdue(pemilu):
-    report = ReportFactory(election=pemilu, known_date=D(2024, 2, 6), incident_date=D(2024, 2, 5),
-                           created_at=dt.datetime(2024, 2, 8, 10, tzinfo=WIB))
+    report = ReportFactory(
+        election=pemilu,
+        known_date=D(2024, 2, 6),
+        incident_date=D(2024, 2, 5),
+        created_at=dt.datetime(2024, 2, 8, 10, tzinfo=WIB),
+    )
     clock = case_clock(report, today=D(2024, 2, 13))
     assert clock["filing"] == D(2024, 2, 20) and clock["initial_assessment"] == D(2024, 2, 13)
     assert clock["pending"] == "initial_assessment" and not clock["overdue"] and clock["days_left"] == 0

@@ -23,7 +23,9 @@ def test_two_transitions_at_once_leave_one_event_and_tell_the_other(transactiona
         try:
             mine = Report.objects.get(pk=report.pk)
             barrier.wait(timeout=10)
-            workflow.case_transition(report=mine, user=user, to_status="investigation", expected_status="triage")
+            workflow.case_transition(
+                report=mine, user=user, to_status="investigation", expected_status="triage"
+            )
             outcomes[user.username] = "ok"
         except workflow.Conflict as exc:
             outcomes[user.username] = exc.message

@@ -33,7 +33,9 @@ def test_pemilu_skips_the_idul_fitri_leave(pemilu):
 
 
 def test_pilkada_counts_calendar_days_through_weekends_and_holidays(pilkada):
-    assert filing_deadline(pilkada, D(2024, 11, 22)) == D(2024, 11, 29)  # over voting day 27 Nov and a weekend
+    assert filing_deadline(pilkada, D(2024, 11, 22)) == D(
+        2024, 11, 29
+    )  # over voting day 27 Nov and a weekend
     assert filing_deadline(pilkada, D(2024, 12, 24)) == D(2024, 12, 31)  # over Christmas
 
 

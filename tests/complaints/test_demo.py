@@ -22,8 +22,16 @@ def test_seed_demo_makes_accounts_and_reports_once(db, settings):
 def test_the_admin_lists_every_model(client, db):
     call_command("seed_demo", reports=3)
     client.login(username="admin", password=DEMO_PASSWORD)
-    for model in ("complaints/region", "complaints/election", "complaints/violationcategory", "complaints/report",
-                  "complaints/accused", "complaints/reportevent", "evidence/evidence", "evidence/stagedupload"):
+    for model in (
+        "complaints/region",
+        "complaints/election",
+        "complaints/violationcategory",
+        "complaints/report",
+        "complaints/accused",
+        "complaints/reportevent",
+        "evidence/evidence",
+        "evidence/stagedupload",
+    ):
         response = client.get(f"/admin/{model}/", {"q": "a"})
         assert response.status_code == 200, model
     report = Report.objects.first()

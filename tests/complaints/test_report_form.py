@@ -44,7 +44,9 @@ def test_the_form_renders_in_english_when_chosen(client, db):
 
 
 @pytest.mark.django_db
-def test_a_valid_report_is_saved_with_terlapor_evidence_and_a_receipt(client, settings, django_capture_on_commit_callbacks):
+def test_a_valid_report_is_saved_with_terlapor_evidence_and_a_receipt(
+    client, settings, django_capture_on_commit_callbacks
+):
     content = jpeg_bytes()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, with_files(valid_form_data(), photo(content=content)))
@@ -92,16 +94,18 @@ def test_an_anonymous_report_is_informasi_awal_and_keeps_no_identity(client, db)
 
 def test_a_late_report_is_accepted_with_a_plain_warning(client, db):
     known = timezone.localdate() - dt.timedelta(days=30)
-    response = client.post(URL, valid_form_data(incident_date=known.isoformat(), known_date=known.isoformat()),
-                           follow=True)
+    response = client.post(
+        URL, valid_form_data(incident_date=known.isoformat(), known_date=known.isoformat()), follow=True
+    )
     report = Report.objects.get()
     assert report.late and report.kind == Report.Kind.INFORMASI_AWAL
     assert "late-warning" in response.content.decode()
 
 
 def test_an_identified_reporter_must_give_name_address_and_a_contact(client, db):
-    response = client.post(URL, valid_form_data(reporter_name="", reporter_address="", reporter_phone="",
-                                                reporter_email=""))
+    response = client.post(
+        URL, valid_form_data(reporter_name="", reporter_address="", reporter_phone="", reporter_email="")
+    )
     assert response.status_code == 400
     errors = response.context["errors"]
     assert set(errors) >= {"reporter_name", "reporter_address", "reporter_phone"}
@@ -125,8 +129,14 @@ def test_invalid_input_keeps_what_was_typed_and_every_uploaded_file(client, db, 
     assert [s.original_name for s in staged] == ["a.jpg", "b.jpg"]
     assert staged[0].file.read() == first
 
-    again = valid_form_data(**{"evidence-TOTAL_FORMS": "2", "evidence-0-staged": str(staged[0].pk),
-                               "evidence-1-staged": str(staged[1].pk), "evidence-0-caption": "Bukti 1"})
+    again = valid_form_data(
+        **{
+            "evidence-TOTAL_FORMS": "2",
+            "evidence-0-staged": str(staged[0].pk),
+            "evidence-1-staged": str(staged[1].pk),
+            "evidence-0-caption": "Bukti 1",
+        }
+    )
     assert client.post(URL, again).status_code == 302
     report = Report.objects.get()
     files = list(report.evidence.exclude(kind="link").order_by("position"))
@@ -140,8 +150,12 @@ def test_the_form_rejects_dates_in_the_future_and_out_of_order(client, db):
     response = client.post(URL, valid_form_data(incident_date=tomorrow.isoformat()))
     assert "incident_date" in response.context["errors"]
     today = timezone.localdate()
-    response = client.post(URL, valid_form_data(incident_date=today.isoformat(),
-                                                known_date=(today - dt.timedelta(days=5)).isoformat()))
+    response = client.post(
+        URL,
+        valid_form_data(
+            incident_date=today.isoformat(), known_date=(today - dt.timedelta(days=5)).isoformat()
+        ),
+    )
     assert "known_date" in response.context["errors"]
 
 
@@ -163,8 +177,10 @@ def test_the_region_picker_without_javascript_loads_the_next_level(client, db):
 
 
 def test_the_region_picker_fragment_lists_children(client, db):
-    response = client.get(reverse("complaints:region_picker"),
-                          {"name": "incident_region", "incident_region_l1": "35", "incident_region_l2": "35.74"})
+    response = client.get(
+        reverse("complaints:region_picker"),
+        {"name": "incident_region", "incident_region_l1": "35", "incident_region_l2": "35.74"},
+    )
     text = response.content.decode()
     assert "Kanigaran" in text and 'value="35.74" selected' in text
 

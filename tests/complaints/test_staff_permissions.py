@@ -42,9 +42,17 @@ def post(client, user, url, data=None):
 
 def test_queue(client, people, case):
     assert case.tracking_code in get(client, people["staf"], reverse("staff:home")).content.decode()
-    assert case.tracking_code not in get(client, people["relawan"], reverse("staff:home")).content.decode()  # not in triage any more
-    assert case.tracking_code in get(client, people["relawan"], reverse("staff:home") + "?status=open").content.decode()
-    assert case.tracking_code not in get(client, people["outsider"], reverse("staff:home") + "?status=open").content.decode()
+    assert (
+        case.tracking_code not in get(client, people["relawan"], reverse("staff:home")).content.decode()
+    )  # not in triage any more
+    assert (
+        case.tracking_code
+        in get(client, people["relawan"], reverse("staff:home") + "?status=open").content.decode()
+    )
+    assert (
+        case.tracking_code
+        not in get(client, people["outsider"], reverse("staff:home") + "?status=open").content.decode()
+    )
 
 
 def test_case_page(client, people, case):
@@ -73,14 +81,19 @@ def test_reveal_action(client, people, case):
     page = get(client, people["staf"], reverse("staff:case", args=[case.pk])).content.decode()
     assert "Jl. Suroyo 12" in page and case.events.filter(kind="reveal").count() == 1
     # A volunteer sees the reporter masked.
-    assert "Jl. Suroyo" not in get(client, people["relawan"], reverse("staff:case", args=[case.pk])).content.decode()
+    assert (
+        "Jl. Suroyo"
+        not in get(client, people["relawan"], reverse("staff:case", args=[case.pk])).content.decode()
+    )
 
 
 def test_note_and_message_actions(client, people, case):
     for action, data in (("note", {"body": "Cek akun Facebook"}), ("message", {"body": "Terima kasih"})):
         url = reverse("staff:case_action", args=[case.pk, action])
         assert post(client, people["outsider"], url, data).status_code == 404
-        assert post(client, people["relawan"], url, data).status_code == 302  # volunteers may write notes/messages
+        assert (
+            post(client, people["relawan"], url, data).status_code == 302
+        )  # volunteers may write notes/messages
     assert case.messages.count() == 1 and case.events.filter(kind="note").count() == 1
 
 
@@ -119,10 +132,12 @@ def test_anonymous_and_roleless_users_are_kept_out(client, db, case):
 
 # --- The staff API: session or token, same rules ---
 
+
 def api(client, user, method, url, data=None):
     token = Token.objects.get_or_create(user=user)[0]
-    return getattr(client, method)(url, data or {}, content_type="application/json",
-                                   HTTP_AUTHORIZATION=f"Token {token.key}")
+    return getattr(client, method)(
+        url, data or {}, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}"
+    )
 
 
 def test_api_list(client, people, case):
@@ -160,12 +175,18 @@ def test_api_notes_and_messages(client, people, case):
         assert api(client, people["staf"], "post", url, {"body": ""}).status_code == 400
 
 
-@pytest.mark.parametrize(("action", "data"), [
-    ("clarification", {"scheduled_for": "2026-12-01T10:00", "place": "Kantor Bawaslu", "invite_terlapor": "on"}),
-    ("skip_clarification", {"reason": "Terlapor sudah mengakui secara terbuka."}),
-    ("extend", {"reason": "Menunggu keterangan saksi."}),
-    ("priority", {"priority": "3"}),
-])
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        (
+            "clarification",
+            {"scheduled_for": "2026-12-01T10:00", "place": "Kantor Bawaslu", "invite_terlapor": "on"},
+        ),
+        ("skip_clarification", {"reason": "Terlapor sudah mengakui secara terbuka."}),
+        ("extend", {"reason": "Menunggu keterangan saksi."}),
+        ("priority", {"priority": "3"}),
+    ],
+)
 def test_case_handling_actions_are_for_bawaslu_staff(client, people, case, action, data):
     """Volunteers triage; scheduling clarifications, skipping them and extending the clock are Bawaslu's."""
     url = reverse("staff:case_action", args=[case.pk, action])
@@ -177,8 +198,12 @@ def test_case_handling_actions_are_for_bawaslu_staff(client, people, case, actio
         assert less.status_code == 403
     assert post(client, people["staf"], url, data).status_code == 302
     case.refresh_from_db()
-    changed = {"clarification": case.clarifications.exists(), "skip_clarification": bool(case.clarification_skip_reason),
-               "extend": case.decision_extended, "priority": case.priority == 3}
+    changed = {
+        "clarification": case.clarifications.exists(),
+        "skip_clarification": bool(case.clarification_skip_reason),
+        "extend": case.decision_extended,
+        "priority": case.priority == 3,
+    }
     assert changed[action]
 
 

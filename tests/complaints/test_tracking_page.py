@@ -22,8 +22,11 @@ def test_a_wrong_pin_and_a_wrong_code_get_the_same_answer(client, db):
     wrong_pin = client.post(URL, {"tracking_code": report.tracking_code, "pin": "654321"})
     wrong_code = client.post(URL, {"tracking_code": "PSK-0000-0000-0000", "pin": "123456"})
     assert wrong_pin.status_code == wrong_code.status_code == 400
+
     def page(response, code):
-        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode().replace(code, "X"))
+        return re.sub(
+            r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode().replace(code, "X")
+        )
 
     assert page(wrong_pin, report.tracking_code) == page(wrong_code, "PSK-0000-0000-0000")
 

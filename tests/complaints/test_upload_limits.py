@@ -64,8 +64,13 @@ def test_one_file_too_many_is_refused_and_nothing_is_stored(client, db, settings
     assert_nothing_stored(settings)
 
 
-@pytest.mark.parametrize("sizes", [[FILE_LIMIT, FILE_LIMIT, REPORT_LIMIT - 2 * FILE_LIMIT - 1],
-                                   [FILE_LIMIT, FILE_LIMIT, REPORT_LIMIT - 2 * FILE_LIMIT]])
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        [FILE_LIMIT, FILE_LIMIT, REPORT_LIMIT - 2 * FILE_LIMIT - 1],
+        [FILE_LIMIT, FILE_LIMIT, REPORT_LIMIT - 2 * FILE_LIMIT],
+    ],
+)
 def test_files_up_to_the_report_total_are_accepted(client, db, sizes):
     assert post(client, sizes).status_code == 201
     assert sum(Evidence.objects.values_list("size", flat=True)) == sum(sizes)

@@ -68,8 +68,14 @@ def test_it_rejects_malformed_nips(nip, asn_type, code):
     assert exc.value.code == code
 
 
-@pytest.mark.parametrize(("raw", "digits"), [("0812 3456 7890", "081234567890"), ("+62 812-3456-7890", "081234567890"),
-                                             ("(0335) 421234", "0335421234")])
+@pytest.mark.parametrize(
+    ("raw", "digits"),
+    [
+        ("0812 3456 7890", "081234567890"),
+        ("+62 812-3456-7890", "081234567890"),
+        ("(0335) 421234", "0335421234"),
+    ],
+)
 def test_it_normalises_phone_numbers(raw, digits):
     assert validate_phone(raw) == digits
 

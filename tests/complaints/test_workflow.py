@@ -36,10 +36,20 @@ def take_to_assessment(report, people):
     move(report, people["relawan"], S.INVESTIGATION)
     move(report, people["staf"], S.CLARIFICATION)
     session = workflow.clarification_schedule(
-        report=report, user=people["staf"], scheduled_for=timezone.now() + dt.timedelta(days=1),
-        place="Kantor Bawaslu Kota Probolinggo", invite_terlapor=True, invite_reporter=False, witnesses="Pak RT")
-    workflow.clarification_minutes(clarification=session, user=people["staf"], minutes="Terlapor mengakui.",
-                                   files=[SimpleUploadedFile("ba.pdf", b"%PDF-1.4 berita acara", "application/pdf")])
+        report=report,
+        user=people["staf"],
+        scheduled_for=timezone.now() + dt.timedelta(days=1),
+        place="Kantor Bawaslu Kota Probolinggo",
+        invite_terlapor=True,
+        invite_reporter=False,
+        witnesses="Pak RT",
+    )
+    workflow.clarification_minutes(
+        clarification=session,
+        user=people["staf"],
+        minutes="Terlapor mengakui.",
+        files=[SimpleUploadedFile("ba.pdf", b"%PDF-1.4 berita acara", "application/pdf")],
+    )
     return move(report, people["staf"], S.ASSESSMENT)
 
 
@@ -48,33 +58,59 @@ def test_the_whole_procedure_to_a_referral_to_bkn(people):
     report = take_to_assessment(report, people)
     year = timezone.localtime(report.registered_at).year
     roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"][
-        timezone.localtime(report.registered_at).month - 1]
+        timezone.localtime(report.registered_at).month - 1
+    ]
     assert report.case_number == f"001/LP/PL/Kota/35.74/{roman}/{year}"
     assert report.clarifications.get().attachments.get().sha256
-    workflow.assessment_record(report=report, user=people["staf"], findings="ASN berfoto dengan calon.",
-                               categories=ViolationCategory.objects.filter(slug="etik-foto-bersama"),
-                               legal_basis="SKB 2/2022", recommended_sanction="moral", criminal_element=False,
-                               decision=Assessment.Decision.OTHER_LAW)
-    referral = workflow.referral_record(report=report, user=people["staf"], letter_number="123/PP.01/K.JI-22/XII/2024",
-                                        sent_on=dt.date(2024, 12, 2))
+    workflow.assessment_record(
+        report=report,
+        user=people["staf"],
+        findings="ASN berfoto dengan calon.",
+        categories=ViolationCategory.objects.filter(slug="etik-foto-bersama"),
+        legal_basis="SKB 2/2022",
+        recommended_sanction="moral",
+        criminal_element=False,
+        decision=Assessment.Decision.OTHER_LAW,
+    )
+    referral = workflow.referral_record(
+        report=report,
+        user=people["staf"],
+        letter_number="123/PP.01/K.JI-22/XII/2024",
+        sent_on=dt.date(2024, 12, 2),
+    )
     assert referral.agency.code == "bkn"
     with pytest.raises(PermissionDenied):  # coordinators approve referrals
         move(report, people["staf"], S.REFERRED)
     report = move(report, people["koordinator"], S.REFERRED)
     with pytest.raises(ValidationError):  # not without the agency's outcome
         move(report, people["staf"], S.CLOSED, "selesai")
-    workflow.referral_outcome(report=report, user=people["staf"], outcome="sanctioned", sanction="moral",
-                              note="Surat BKN No. 5/2025: pernyataan terbuka")
+    workflow.referral_outcome(
+        report=report,
+        user=people["staf"],
+        outcome="sanctioned",
+        sanction="moral",
+        note="Surat BKN No. 5/2025: pernyataan terbuka",
+    )
     report = move(report, people["staf"], S.CLOSED, "Sanksi moral dijatuhkan BKN.")
     assert report.closed_at and report.outcome
-    statuses = list(ReportEvent.objects.filter(report=report, kind="transition").values_list("to_status", flat=True))
+    statuses = list(
+        ReportEvent.objects.filter(report=report, kind="transition").values_list("to_status", flat=True)
+    )
     assert statuses == ["triage", "investigation", "clarification", "assessment", "referred", "closed"]
 
 
 def test_the_agency_is_a_dated_lookup(people):
     report = take_to_assessment(ReportFactory(), people)
-    workflow.assessment_record(report=report, user=people["staf"], findings="x", categories=[], legal_basis="",
-                               recommended_sanction="", criminal_element=False, decision="other_law")
+    workflow.assessment_record(
+        report=report,
+        user=people["staf"],
+        findings="x",
+        categories=[],
+        legal_basis="",
+        recommended_sanction="",
+        criminal_element=False,
+        decision="other_law",
+    )
     assert workflow.referral_agency_for(report, dt.date(2024, 8, 23)).code == "kasn"
     assert workflow.referral_agency_for(report, dt.date(2024, 8, 24)).code == "bkn"
     Assessment.objects.filter(report=report).update(criminal_element=True)
@@ -92,7 +128,9 @@ def test_no_assessment_without_clarification_minutes_or_a_reason_to_skip(people)
     report = move(report, people["relawan"], S.INVESTIGATION)
     with pytest.raises(ValidationError):
         move(report, people["staf"], S.ASSESSMENT)
-    workflow.clarification_skip(report=report, user=people["staf"], reason="Terlapor sudah mengakui di media.")
+    workflow.clarification_skip(
+        report=report, user=people["staf"], reason="Terlapor sudah mengakui di media."
+    )
     assert move(report, people["staf"], S.ASSESSMENT).status == S.ASSESSMENT
 
 
@@ -102,9 +140,16 @@ def test_no_referral_without_assessment_and_no_close_without_outcome(people):
         move(report, people["koordinator"], S.REFERRED)
     with pytest.raises(ValidationError):
         move(report, people["koordinator"], S.CLOSED)
-    workflow.assessment_record(report=report, user=people["staf"], findings="Tidak terbukti.", categories=[],
-                               legal_basis="", recommended_sanction="", criminal_element=False,
-                               decision="not_violation")
+    workflow.assessment_record(
+        report=report,
+        user=people["staf"],
+        findings="Tidak terbukti.",
+        categories=[],
+        legal_basis="",
+        recommended_sanction="",
+        criminal_element=False,
+        decision="not_violation",
+    )
     with pytest.raises(ValidationError):
         move(report, people["koordinator"], S.REFERRED)  # nothing to refer
     with pytest.raises(ValidationError):
@@ -131,7 +176,9 @@ def test_a_stale_form_is_told_someone_else_acted(people):
     stale = Report.objects.get(pk=report.pk)
     move(report, people["relawan"], S.TRIAGE)
     with pytest.raises(workflow.Conflict) as exc:
-        workflow.case_transition(report=stale, user=people["staf"], to_status=S.TRIAGE, expected_status=S.SUBMITTED)
+        workflow.case_transition(
+            report=stale, user=people["staf"], to_status=S.TRIAGE, expected_status=S.SUBMITTED
+        )
     assert "Triase" in exc.value.message or "Triage" in exc.value.message
     assert ReportEvent.objects.filter(report=report, kind="transition", to_status="triage").count() == 1
 
@@ -158,18 +205,24 @@ def test_merging_makes_one_case_and_the_duplicate_follows_it(people):
         workflow.case_merge(duplicate=Report.objects.get(pk=dup.pk), into=main, user=people["relawan"])
 
 
-def test_a_question_pauses_and_an_answer_restarts_the_clock(people, settings, django_capture_on_commit_callbacks):
+def test_a_question_pauses_and_an_answer_restarts_the_clock(
+    people, settings, django_capture_on_commit_callbacks
+):
     report = ReportFactory(reporter_email="siti@example.org")
     move(report, people["relawan"], S.TRIAGE)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.message_send(report=report, user=people["relawan"], body="Mohon kirim foto yang lebih jelas.",
-                              question=True)
+        workflow.message_send(
+            report=report, user=people["relawan"], body="Mohon kirim foto yang lebih jelas.", question=True
+        )
     report.refresh_from_db()
     assert report.status == S.NEEDS_INFO
     assert len(mail.outbox) == 1 and report.tracking_code in mail.outbox[0].body
     assert "foto" not in mail.outbox[0].body.lower()  # no case details in the mail
-    workflow.message_answer(report=report, body="Ini fotonya.", files=[
-        SimpleUploadedFile("jelas.jpg", jpeg_bytes(), "image/jpeg")])
+    workflow.message_answer(
+        report=report,
+        body="Ini fotonya.",
+        files=[SimpleUploadedFile("jelas.jpg", jpeg_bytes(), "image/jpeg")],
+    )
     report.refresh_from_db()
     assert report.status == S.TRIAGE and report.clock_restarted_at
     assert report.evidence.filter(original_name="jelas.jpg").exists()
@@ -180,7 +233,9 @@ def test_revealing_a_reporter_is_logged_and_not_for_volunteers(people):
     report = ReportFactory()
     with pytest.raises(PermissionDenied):
         workflow.identity_reveal(report=report, user=people["relawan"], reason="Perlu menghubungi pelapor")
-    identity = workflow.identity_reveal(report=report, user=people["staf"], reason="Perlu menghubungi pelapor")
+    identity = workflow.identity_reveal(
+        report=report, user=people["staf"], reason="Perlu menghubungi pelapor"
+    )
     assert identity["name"] == "Siti Aminah"
     event = ReportEvent.objects.get(report=report, kind="reveal")
     assert event.actor == people["staf"] and "menghubungi" in event.note
@@ -188,10 +243,23 @@ def test_revealing_a_reporter_is_logged_and_not_for_volunteers(people):
 
 def test_referral_reminders_until_the_outcome(people):
     report = take_to_assessment(ReportFactory(), people)
-    workflow.assessment_record(report=report, user=people["staf"], findings="x", categories=[], legal_basis="",
-                               recommended_sanction="", criminal_element=False, decision="other_law")
-    workflow.referral_record(report=report, user=people["staf"], letter_number="1/2024",
-                             sent_on=timezone.localdate() - dt.timedelta(days=15), remind_every_days=14)
+    workflow.assessment_record(
+        report=report,
+        user=people["staf"],
+        findings="x",
+        categories=[],
+        legal_basis="",
+        recommended_sanction="",
+        criminal_element=False,
+        decision="other_law",
+    )
+    workflow.referral_record(
+        report=report,
+        user=people["staf"],
+        letter_number="1/2024",
+        sent_on=timezone.localdate() - dt.timedelta(days=15),
+        remind_every_days=14,
+    )
     move(report, people["koordinator"], S.REFERRED)
     assert workflow.referral_reminders() == 1
     assert workflow.referral_reminders() == 0  # not again the same day
@@ -205,18 +273,39 @@ def test_the_registry_recognises_people_by_nip_or_name_and_agency(db):
     from complaints.models import Election, Region
 
     base = {
-        "election": Election.objects.get(slug="pilkada-2024"), "anonymous": True, "incident_date": timezone.localdate(),
-        "known_date": timezone.localdate(), "incident_region": Region.objects.get(code="35.74.04"),
-        "incident_place": "x", "categories": [], "chronology": "Camat berkampanye untuk calon nomor 2 di pasar.",
+        "election": Election.objects.get(slug="pilkada-2024"),
+        "anonymous": True,
+        "incident_date": timezone.localdate(),
+        "known_date": timezone.localdate(),
+        "incident_region": Region.objects.get(code="35.74.04"),
+        "incident_place": "x",
+        "categories": [],
+        "chronology": "Camat berkampanye untuk calon nomor 2 di pasar.",
     }
-    a = report_submit(data=base, accused=[{"name": "Budi Santoso", "nip": "198001012005011002", "agency": "Pemkot"}],
-                      files=[], links=[]).report
-    b = report_submit(data=base, accused=[{"name": "BUDI S.", "nip": "198001012005011002", "agency": ""}],
-                      files=[], links=[]).report
-    c = report_submit(data=base, accused=[{"name": "Rina  Wati", "nip": "", "agency": "Kelurahan Sukabumi"}],
-                      files=[], links=[]).report
-    d = report_submit(data=base, accused=[{"name": "rina wati", "nip": "", "agency": "kelurahan sukabumi"}],
-                      files=[], links=[]).report
+    a = report_submit(
+        data=base,
+        accused=[{"name": "Budi Santoso", "nip": "198001012005011002", "agency": "Pemkot"}],
+        files=[],
+        links=[],
+    ).report
+    b = report_submit(
+        data=base,
+        accused=[{"name": "BUDI S.", "nip": "198001012005011002", "agency": ""}],
+        files=[],
+        links=[],
+    ).report
+    c = report_submit(
+        data=base,
+        accused=[{"name": "Rina  Wati", "nip": "", "agency": "Kelurahan Sukabumi"}],
+        files=[],
+        links=[],
+    ).report
+    d = report_submit(
+        data=base,
+        accused=[{"name": "rina wati", "nip": "", "agency": "kelurahan sukabumi"}],
+        files=[],
+        links=[],
+    ).report
     person_of = lambda r: r.accused.get().person_id  # noqa: E731
     assert person_of(a) == person_of(b) and person_of(c) == person_of(d) and person_of(a) != person_of(c)
     assert Person.objects.count() == 2

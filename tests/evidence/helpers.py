@@ -8,7 +8,9 @@ from evidence.models import Evidence
 
 
 def attach(report, content: bytes, name: str, content_type: str = "application/octet-stream") -> Evidence:
-    return services.evidence_attach_file(report=report, upload=SimpleUploadedFile(name, content, content_type))
+    return services.evidence_attach_file(
+        report=report, upload=SimpleUploadedFile(name, content, content_type)
+    )
 
 
 def process(item: Evidence) -> Evidence:
@@ -18,7 +20,9 @@ def process(item: Evidence) -> Evidence:
 
 
 def sha256sum(path) -> str:
-    return subprocess.run(["sha256sum", str(path)], capture_output=True, text=True, check=True).stdout.split()[0]
+    return subprocess.run(
+        ["sha256sum", str(path)], capture_output=True, text=True, check=True
+    ).stdout.split()[0]
 
 
 def sha256(content: bytes) -> str:

@@ -15,8 +15,10 @@ from evidence import pipeline, services
 from evidence.models import Evidence
 from tests.factories import ReportFactory
 
-PAGE = (b"<!doctype html><html><head><title>Camat ikut kampanye</title></head><body style='background:#c00'>"
-        b"<h1>Foto bersama calon</h1><p>Unggahan terlapor.</p></body></html>")
+PAGE = (
+    b"<!doctype html><html><head><title>Camat ikut kampanye</title></head><body style='background:#c00'>"
+    b"<h1>Foto bersama calon</h1><p>Unggahan terlapor.</p></body></html>"
+)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -88,9 +90,15 @@ def warc_records(capture):
     with capture.warc.open("rb") as fh:
         data = fh.read()
     assert hashlib.sha256(data).hexdigest() == capture.warc_sha256
-    return [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.http_headers.get_statuscode()
-             if r.rec_type == "response" else None, r.content_stream().read())
-            for r in ArchiveIterator(io.BytesIO(data))]
+    return [
+        (
+            r.rec_type,
+            r.rec_headers.get_header("WARC-Target-URI"),
+            r.http_headers.get_statuscode() if r.rec_type == "response" else None,
+            r.content_stream().read(),
+        )
+        for r in ArchiveIterator(io.BytesIO(data))
+    ]
 
 
 def test_a_page_is_archived_as_warc_with_its_hash_and_time(db, site, archiving):
@@ -138,7 +146,9 @@ def test_a_slow_page_fails_for_now_and_is_retried(db, site, archiving):
 
 def test_a_server_error_is_transient(db, site, archiving):
     item = run(link(f"{site}/broken"), final_attempt=False)
-    assert item.status == Evidence.Status.FAILED and item.steps["retry"] is True and "503" in item.status_reason
+    assert (
+        item.status == Evidence.Status.FAILED and item.steps["retry"] is True and "503" in item.status_reason
+    )
 
 
 def test_a_missing_page_is_archived_as_gone(db, site, archiving):
@@ -147,7 +157,9 @@ def test_a_missing_page_is_archived_as_gone(db, site, archiving):
     assert item.captures.get().http_status == 404
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "10.0.0.8", "192.168.1.1", "169.254.169.254", "[::1]"])
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "localhost", "10.0.0.8", "192.168.1.1", "169.254.169.254", "[::1]"]
+)
 def test_private_loopback_and_link_local_addresses_are_refused(db, site, archiving, host):
     archiving.POSKO_ARCHIVE_ALLOW_PRIVATE = False
     port = site.rsplit(":", 1)[1]

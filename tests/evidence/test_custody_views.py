@@ -40,8 +40,9 @@ def test_the_staff_report_page_lists_evidence_with_metadata_and_previews(client,
     assert reverse("staff:evidence_original", args=[item.pk]) not in text  # no original for a volunteer
 
 
-@pytest.mark.parametrize(("who", "status"), [("officer", 200), ("volunteer", 200), ("outsider", 404),
-                                             ("citizen", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("officer", 200), ("volunteer", 200), ("outsider", 404), ("citizen", 404)]
+)
 def test_viewing_copies_are_for_staff_who_may_see_evidence(client, people, item, who, status):
     response = as_(client, people, who).get(reverse("staff:evidence_view", args=[item.pk]))
     assert response.status_code == status
@@ -58,10 +59,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, item):
     assert response.status_code == 302 and reverse("staff:login") in response["Location"]
 
 
-@pytest.mark.parametrize(("who", "status"), [("officer", 200), ("volunteer", 403), ("outsider", 404),
-                                             ("citizen", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("officer", 200), ("volunteer", 403), ("outsider", 404), ("citizen", 404)]
+)
 def test_originals_need_the_original_permission(client, people, item, who, status):
-    assert as_(client, people, who).get(reverse("staff:evidence_original", args=[item.pk])).status_code == status
+    assert (
+        as_(client, people, who).get(reverse("staff:evidence_original", args=[item.pk])).status_code == status
+    )
 
 
 def test_an_original_is_sent_as_an_attachment_after_a_reason_and_recorded(client, people, item, settings):
@@ -72,13 +76,22 @@ def test_an_original_is_sent_as_an_attachment_after_a_reason_and_recorded(client
     response = c.post(url, {"reason": "Memeriksa metadata foto untuk kajian awal"}, HTTP_USER_AGENT="pytest")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"
-    assert response["Content-Disposition"].startswith("attachment") and "IMG_1.jpg" in response["Content-Disposition"]
+    assert (
+        response["Content-Disposition"].startswith("attachment")
+        and "IMG_1.jpg" in response["Content-Disposition"]
+    )
     assert "sandbox" in response["Content-Security-Policy"] and response["Cache-Control"] == "no-store"
     body = b"".join(response.streaming_content)
     assert body == (settings.MEDIA_ROOT / item.file.name).read_bytes()
     event = CustodyEvent.objects.get()
-    assert (event.actor.username, event.action, event.evidence_id) == ("officer", "download_original", item.pk)
-    assert event.reason.startswith("Memeriksa") and event.sha256 == item.sha256 and event.user_agent == "pytest"
+    assert (event.actor.username, event.action, event.evidence_id) == (
+        "officer",
+        "download_original",
+        item.pk,
+    )
+    assert (
+        event.reason.startswith("Memeriksa") and event.sha256 == item.sha256 and event.user_agent == "pytest"
+    )
 
 
 def test_a_quarantined_item_has_no_preview_but_its_original_can_be_downloaded(client, people, db):
@@ -89,8 +102,13 @@ def test_a_quarantined_item_has_no_preview_but_its_original_can_be_downloaded(cl
     assert c.get(reverse("staff:evidence_view", args=[item.pk])).status_code == 404
     page = c.get(reverse("staff:report_evidence", args=[item.report_id])).content.decode()
     assert "Quarantined" in page or "Karantina" in page or "karantina" in page
-    response = c.post(reverse("staff:evidence_original", args=[item.pk]), {"reason": "Memeriksa berkas mencurigakan"})
-    assert response["Content-Type"] == "application/octet-stream" and "attachment" in response["Content-Disposition"]
+    response = c.post(
+        reverse("staff:evidence_original", args=[item.pk]), {"reason": "Memeriksa berkas mencurigakan"}
+    )
+    assert (
+        response["Content-Type"] == "application/octet-stream"
+        and "attachment" in response["Content-Disposition"]
+    )
 
 
 def test_the_staff_pages_are_closed_to_outsiders(client, people, item):
@@ -109,5 +127,7 @@ def test_the_reporter_never_sees_metadata(client, db):
     from tests.factories import valid_api_data
 
     created = client.post(reverse("api:report_create"), valid_api_data(links=[])).json()
-    tracked = client.post(reverse("api:report_track"), created, content_type="application/json").content.decode()
+    tracked = client.post(
+        reverse("api:report_track"), created, content_type="application/json"
+    ).content.decode()
     assert "gps" not in tracked and "metadata" not in tracked and "sha256" not in tracked

@@ -25,7 +25,9 @@ def test_a_resized_recompressed_copy_is_a_similar_photo(db):
     original = samples.scene(1200, 900, seed=4)
     buf_a, buf_b = io.BytesIO(), io.BytesIO()
     original.save(buf_a, "JPEG", quality=92)
-    original.resize((600, 450), Image.Resampling.BILINEAR).save(buf_b, "JPEG", quality=60)  # as WhatsApp would
+    original.resize((600, 450), Image.Resampling.BILINEAR).save(
+        buf_b, "JPEG", quality=60
+    )  # as WhatsApp would
     first = process(attach(ReportFactory(), buf_a.getvalue(), "asli.jpg"))
     second = process(attach(ReportFactory(), buf_b.getvalue(), "wa.jpg"))
     match = DuplicateMatch.objects.get(evidence=second)
@@ -39,7 +41,9 @@ def test_a_different_photo_is_not_matched(db):
 
 
 def test_shares_of_the_same_post_are_matched(db):
-    first = services.evidence_attach_link(report=ReportFactory(), url="https://twitter.com/BudiS/status/42?s=20")
+    first = services.evidence_attach_link(
+        report=ReportFactory(), url="https://twitter.com/BudiS/status/42?s=20"
+    )
     second = services.evidence_attach_link(report=ReportFactory(), url="https://x.com/budis/status/42")
     process(first)
     second = process(second)

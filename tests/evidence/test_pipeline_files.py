@@ -47,16 +47,27 @@ def test_a_phone_photo_yields_its_exif_and_a_clean_upright_copy(report, settings
     thumb = assert_clean_jpeg(item.thumbnail)
     assert max(thumb.size) == 320
     assert item.sha256 == sha256(content) == sha256sum(settings.MEDIA_ROOT / item.file.name)
-    assert set(item.steps) >= {"preflight", "identify", "sha256", "virus_scan", "metadata", "derive", "duplicates"}
+    assert set(item.steps) >= {
+        "preflight",
+        "identify",
+        "sha256",
+        "virus_scan",
+        "metadata",
+        "derive",
+        "duplicates",
+    }
     assert all(step["ok"] for step in item.steps.values())
     assert item.phash is not None and len(item.phash_hex) == 16
 
 
-@pytest.mark.parametrize(("fmt", "name", "media_type", "save"), [
-    ("PNG", "layar.png", "image/png", {}),
-    ("WEBP", "wa.webp", "image/webp", {"quality": 80}),
-    ("GIF", "anim.gif", "image/gif", {}),
-])
+@pytest.mark.parametrize(
+    ("fmt", "name", "media_type", "save"),
+    [
+        ("PNG", "layar.png", "image/png", {}),
+        ("WEBP", "wa.webp", "image/webp", {"quality": 80}),
+        ("GIF", "anim.gif", "image/gif", {}),
+    ],
+)
 def test_other_photo_formats(report, settings, fmt, name, media_type, save):
     content = samples.image_bytes(fmt, **save)
     item = process(attach(report, content, name))
@@ -78,16 +89,24 @@ def test_a_heic_photo_from_an_iphone(report, settings):
     assert item.sha256 == sha256sum(settings.MEDIA_ROOT / item.file.name)
 
 
-@pytest.mark.parametrize(("container", "codec", "name", "media_type", "size"), [
-    ("mp4", "libx264", "video.mp4", "video/mp4", (320, 240)),
-    ("mov", "mpeg4", "IMG_0002.MOV", "video/quicktime", (320, 240)),
-    ("3gp", "h263", "rekaman.3gp", "video/3gpp", (176, 144)),
-    ("webm", "libvpx", "klip.webm", "video/webm", (320, 240)),
-    ("mkv", "mpeg4", "klip.mkv", "video/x-matroska", (320, 240)),
-])
+@pytest.mark.parametrize(
+    ("container", "codec", "name", "media_type", "size"),
+    [
+        ("mp4", "libx264", "video.mp4", "video/mp4", (320, 240)),
+        ("mov", "mpeg4", "IMG_0002.MOV", "video/quicktime", (320, 240)),
+        ("3gp", "h263", "rekaman.3gp", "video/3gpp", (176, 144)),
+        ("webm", "libvpx", "klip.webm", "video/webm", (320, 240)),
+        ("mkv", "mpeg4", "klip.mkv", "video/x-matroska", (320, 240)),
+    ],
+)
 def test_videos_are_probed_and_get_a_poster_frame(report, settings, container, codec, name, media_type, size):
-    content = samples.video_bytes(container, codec, size=size, seconds=2, metadata={
-        "creation_time": "2024-11-20T03:15:00.000000Z", "location": "-07.7543+113.2159/"})
+    content = samples.video_bytes(
+        container,
+        codec,
+        size=size,
+        seconds=2,
+        metadata={"creation_time": "2024-11-20T03:15:00.000000Z", "location": "-07.7543+113.2159/"},
+    )
     item = process(attach(report, content, name))
     assert item.status == Evidence.Status.READY, item.status_reason
     assert item.detected_type == media_type and item.kind == "video"
@@ -128,10 +147,23 @@ def test_a_pdf_gets_pages_author_and_a_first_page_thumbnail(report, settings):
 
 def test_running_the_pipeline_again_changes_nothing(report):
     item = process(attach(report, samples.jpeg_with_exif(), "a.jpg"))
-    before = (item.sha256, item.metadata, item.steps, item.viewing_copy.name, item.processed_at, item.attempts)
+    before = (
+        item.sha256,
+        item.metadata,
+        item.steps,
+        item.viewing_copy.name,
+        item.processed_at,
+        item.attempts,
+    )
     again = process(item)
-    assert (again.sha256, again.metadata, again.steps, again.viewing_copy.name, again.processed_at,
-            again.attempts) == before
+    assert (
+        again.sha256,
+        again.metadata,
+        again.steps,
+        again.viewing_copy.name,
+        again.processed_at,
+        again.attempts,
+    ) == before
 
 
 def test_a_changed_original_is_caught(report, settings):
@@ -144,6 +176,8 @@ def test_a_changed_original_is_caught(report, settings):
 
 def test_a_poison_pill_is_stopped_after_repeated_crashes(report, settings):
     item = attach(report, samples.jpeg_with_exif(), "a.jpg")
-    type(item).objects.filter(pk=item.pk).update(status="processing", attempts=settings.POSKO_PIPELINE_MAX_ATTEMPTS)
+    type(item).objects.filter(pk=item.pk).update(
+        status="processing", attempts=settings.POSKO_PIPELINE_MAX_ATTEMPTS
+    )
     item = process(item)
     assert item.status == Evidence.Status.FAILED and "repeatedly" in item.status_reason

@@ -9,7 +9,9 @@ from tests.factories import ReportFactory, jpeg_bytes
 
 
 def attach(report, content: bytes, name="bukti.jpg"):
-    return services.evidence_attach_file(report=report, upload=SimpleUploadedFile(name, content, "image/jpeg"))
+    return services.evidence_attach_file(
+        report=report, upload=SimpleUploadedFile(name, content, "image/jpeg")
+    )
 
 
 def test_processing_records_the_sha256_of_the_stored_original(db, settings):
@@ -21,7 +23,10 @@ def test_processing_records_the_sha256_of_the_stored_original(db, settings):
     assert item.status == Evidence.Status.READY and item.processed_at
     assert item.sha256 == hashlib.sha256(content).hexdigest()
     path = settings.MEDIA_ROOT / item.file.name
-    assert subprocess.run(["sha256sum", str(path)], capture_output=True, text=True).stdout.split()[0] == item.sha256
+    assert (
+        subprocess.run(["sha256sum", str(path)], capture_output=True, text=True).stdout.split()[0]
+        == item.sha256
+    )
     assert item.size == len(content)
     # The stored name is made of ids, not of the client's name.
     assert "bukti" not in item.file.name
@@ -72,8 +77,9 @@ def test_stale_staged_uploads_are_removed(db, settings):
     assert (settings.MEDIA_ROOT / fresh.file.name).exists()
 
 
-def test_submission_enqueues_one_task_per_item_after_commit(client, db, django_capture_on_commit_callbacks,
-                                                           monkeypatch):
+def test_submission_enqueues_one_task_per_item_after_commit(
+    client, db, django_capture_on_commit_callbacks, monkeypatch
+):
     from django.urls import reverse
 
     from evidence import tasks
@@ -82,8 +88,10 @@ def test_submission_enqueues_one_task_per_item_after_commit(client, db, django_c
     sent = []
     monkeypatch.setattr(tasks.evidence_process_task, "delay", lambda pk: sent.append(pk))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(reverse("api:report_create"), valid_api_data(
-            files=[SimpleUploadedFile("a.jpg", jpeg_bytes(), "image/jpeg")]))
+        client.post(
+            reverse("api:report_create"),
+            valid_api_data(files=[SimpleUploadedFile("a.jpg", jpeg_bytes(), "image/jpeg")]),
+        )
         assert sent == []  # nothing before commit
     for callback in callbacks:
         callback()

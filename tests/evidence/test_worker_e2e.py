@@ -43,6 +43,9 @@ def test_api_submission_is_processed_by_a_real_worker(client, celery_worker_proc
         assert item.sha256 == hashlib.sha256(content).hexdigest()
         assert hashlib.sha256((settings.MEDIA_ROOT / item.file.name).read_bytes()).hexdigest() == item.sha256
 
-    tracked = client.post(reverse("api:report_track"), {"tracking_code": body["tracking_code"], "pin": body["pin"]},
-                          content_type="application/json").json()
+    tracked = client.post(
+        reverse("api:report_track"),
+        {"tracking_code": body["tracking_code"], "pin": body["pin"]},
+        content_type="application/json",
+    ).json()
     assert [e["status"] for e in tracked["evidence"]] == ["ready", "ready", "ready"]

@@ -16,7 +16,7 @@ from django.urls import reverse
 from evidence.models import Evidence
 from posko.celery import app as celery_app
 from tests import samples
-from tests.conftest import Worker, _free_port
+from tests.conftest import Worker, _free_port, queues_purge
 from tests.evidence.helpers import sha256
 from tests.factories import ReportFactory, valid_api_data
 
@@ -38,7 +38,10 @@ def test_hostile_files_end_rejected_and_the_rest_of_the_report_is_processed(clie
     THEN every hostile item ends rejected or failed with a reason, the good photo is ready,
     AND the worker is still alive and answering."""
     good = samples.jpeg_with_exif()
-    files = [SimpleUploadedFile(name, content, declared) for name, (content, declared) in samples.hostile_set().items()]
+    files = [
+        SimpleUploadedFile(name, content, declared)
+        for name, (content, declared) in samples.hostile_set().items()
+    ]
     files.append(SimpleUploadedFile("good.jpg", good, "image/jpeg"))
     response = client.post(reverse("api:report_create"), valid_api_data(files=files, links=[]))
     assert response.status_code == 201, response.content
@@ -56,7 +59,9 @@ def test_hostile_files_end_rejected_and_the_rest_of_the_report_is_processed(clie
     assert celery_app.control.ping(timeout=2.0)
 
 
-def test_a_worker_killed_mid_item_leaves_it_to_the_next_worker(transactional_db, ref_data, settings, tmp_path):
+def test_a_worker_killed_mid_item_leaves_it_to_the_next_worker(
+    transactional_db, ref_data, settings, tmp_path
+):
     """GIVEN a large video being hashed by a worker
     WHEN that worker is killed with SIGKILL mid-item
     THEN the task goes back to the queue and a restarted worker finishes the item, once in effect."""
@@ -68,10 +73,13 @@ def test_a_worker_killed_mid_item_leaves_it_to_the_next_worker(transactional_db,
     with open(path, "ab") as fh:
         fh.truncate(len(video) + 1200 * 1024 * 1024)  # a sparse 1.2 GB tail: seconds of hashing
     Evidence.objects.filter(pk=item.pk).update(file=f"originals/{item.report_id}/{item.pk}")
-    env = {"POSKO_BROKER_VISIBILITY_TIMEOUT": "3", "POSKO_BROKER_RESTORE_INTERVAL": "1",
-           "POSKO_BROKER_RESTORE_THROTTLE": "1", "POSKO_MAX_FILE_MB": "2000"}
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+    env = {
+        "POSKO_BROKER_VISIBILITY_TIMEOUT": "3",
+        "POSKO_BROKER_RESTORE_INTERVAL": "1",
+        "POSKO_BROKER_RESTORE_THROTTLE": "1",
+        "POSKO_MAX_FILE_MB": "2000",
+    }
+    queues_purge()
     first = Worker(settings.MEDIA_ROOT, tmp_path / "w1.log", env=env).start()
     from evidence.tasks import evidence_process_task
 
@@ -85,7 +93,8 @@ def test_a_worker_killed_mid_item_leaves_it_to_the_next_worker(transactional_db,
     second = Worker(settings.MEDIA_ROOT, tmp_path / "w2.log", env=env).start()
     try:
         assert wait_for(lambda: Evidence.objects.get(pk=item.pk).status == "ready", 90), (
-            (tmp_path / "w2.log").read_text()[-3000:])
+            tmp_path / "w2.log"
+        ).read_text()[-3000:]
     finally:
         second.stop()
     item.refresh_from_db()
@@ -110,8 +119,22 @@ def private_redis(tmp_path, monkeypatch):
     port = _free_port()
 
     def start():
-        proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                 "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(tmp_path),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         assert wait_for(lambda: _port_open(port), 20)
         return proc
 
@@ -134,13 +157,16 @@ def _port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_a_report_filed_while_redis_is_down_is_processed_when_it_returns(client, ref_data, settings, tmp_path,
-                                                                         private_redis):
+def test_a_report_filed_while_redis_is_down_is_processed_when_it_returns(
+    client, ref_data, settings, tmp_path, private_redis
+):
     redis.Redis.from_url(private_redis["url"]).shutdown(nosave=True)
     private_redis["proc"].wait(timeout=10)
     photo = samples.jpeg_with_exif()
-    response = client.post(reverse("api:report_create"), valid_api_data(
-        files=[SimpleUploadedFile("a.jpg", photo, "image/jpeg")], links=[]))
+    response = client.post(
+        reverse("api:report_create"),
+        valid_api_data(files=[SimpleUploadedFile("a.jpg", photo, "image/jpeg")], links=[]),
+    )
     # The report is saved and the reporter gets a receipt, though nothing could be queued.
     assert response.status_code == 201, response.content
     item = Evidence.objects.get()
@@ -148,12 +174,20 @@ def test_a_report_filed_while_redis_is_down_is_processed_when_it_returns(client,
 
     private_redis["proc"] = private_redis["start"]()
     # A worker with its beat: the periodic sweep finds the pending item and queues it.
-    worker = Worker(settings.MEDIA_ROOT, tmp_path / "w.log", env={
-        "CELERY_BROKER_URL": private_redis["url"], "POSKO_SWEEP_SECONDS": "5", "POSKO_SWEEP_PENDING_SECONDS": "1"},
-        beat=True).start()
+    worker = Worker(
+        settings.MEDIA_ROOT,
+        tmp_path / "w.log",
+        env={
+            "CELERY_BROKER_URL": private_redis["url"],
+            "POSKO_SWEEP_SECONDS": "5",
+            "POSKO_SWEEP_PENDING_SECONDS": "1",
+        },
+        beat=True,
+    ).start()
     try:
         assert wait_for(lambda: Evidence.objects.get(pk=item.pk).status == "ready", 90), (
-            (tmp_path / "w.log").read_text()[-3000:])
+            tmp_path / "w.log"
+        ).read_text()[-3000:]
     finally:
         worker.stop()
     assert Evidence.objects.get(pk=item.pk).sha256 == sha256(photo)

@@ -9,5 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         reference_data_load(Election, ViolationCategory)
-        self.stdout.write(self.style.SUCCESS(
-            f"{Election.objects.count()} elections, {ViolationCategory.objects.count()} categories"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{Election.objects.count()} elections, {ViolationCategory.objects.count()} categories"
+            )
+        )

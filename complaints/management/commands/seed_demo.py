@@ -14,5 +14,6 @@ class Command(BaseCommand):
         made = demo_reports_ensure(count=reports)
         if created:
             self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD!r}): {', '.join(created)}")
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {len(ACCOUNTS)} accounts, {made} new demo reports"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready: {len(ACCOUNTS)} accounts, {made} new demo reports")
+        )
