@@ -15,7 +15,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
@@ -241,8 +243,19 @@ def storage_check(storage=None) -> dict:
     storage = storage if storage is not None else evidence_storage
     if is_s3(storage):
         real = _real(storage)
+        # A client of its own with short timeouts and no retries: a health probe must answer in seconds.
+        client = boto3.session.Session().client(
+            "s3",
+            endpoint_url=real.endpoint_url,
+            region_name=real.region_name,
+            aws_access_key_id=real.access_key,
+            aws_secret_access_key=real.secret_key,
+            config=real.client_config.merge(
+                Config(connect_timeout=2, read_timeout=3, retries={"max_attempts": 1, "mode": "standard"})
+            ),
+        )
         try:
-            real.bucket.meta.client.head_bucket(Bucket=real.bucket_name)
+            client.head_bucket(Bucket=real.bucket_name)
         except Exception as exc:  # noqa: BLE001 - any failure means the bucket cannot be used
             return {"ok": False, "backend": "s3", "bucket": real.bucket_name, "error": exc.__class__.__name__}
         return {"ok": True, "backend": "s3", "bucket": real.bucket_name}

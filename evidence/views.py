@@ -6,13 +6,17 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from evidence import services
 from evidence.access import can_open_originals, capture_for_user, evidence_for_user
 from evidence.custody import MIN_REASON, REASON_HELP, custody_record
 from evidence.models import CustodyEvent
@@ -168,5 +172,41 @@ def capture_warc(request, pk):
         request,
         "evidence/original_reason.html",
         {"item": item, "form": form, "capture": capture},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+class ReprocessForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        min_length=MIN_REASON,
+        max_length=500,
+        help_text=_("Why process it again? For example: the storage was unavailable when it failed."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_reprocess(request, pk):
+    """GET asks for a reason; POST with a reason processes a failed item again (for staff with
+    `evidence.reprocess_evidence`: staf and koordinator), recorded in the chain of custody."""
+    item = evidence_for_user(request, pk)
+    if not request.user.has_perm("evidence.reprocess_evidence"):
+        raise PermissionDenied
+    form = ReprocessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = services.evidence_reprocess(
+            evidence_id=item.pk, reason=form.cleaned_data["reason"], actor=request.user, request=request
+        )
+        if done:
+            messages.success(request, gettext("The item will be processed again."))
+        else:
+            messages.info(request, gettext("The item has not failed (any more): nothing was changed."))
+        return redirect(reverse("staff:case", args=[item.report_id]) + f"#ev-{item.pk}")
+    return render(
+        request,
+        "evidence/reprocess.html",
+        {"item": item, "form": form},
         status=400 if request.method == "POST" else 200,
     )

@@ -50,6 +50,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Issue 11: request ids and metrics first (they see every request); outages become 503s.
+    "posko.observability.RequestIdMiddleware",
+    "posko.observability.MetricsMiddleware",
+    "posko.middleware.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "posko.middleware.LanguageMiddleware",
@@ -108,6 +112,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": POSKO_NAMESPACE,
+            # A Redis that is down or stalled must cost a request a second at most (tracking fails open).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -296,6 +302,8 @@ if POSKO_S3_BUCKET:
         access_key=env_str("POSKO_S3_ACCESS_KEY_ID") or None,
         secret_key=env_str("POSKO_S3_SECRET_ACCESS_KEY") or None,
     )
+# Seconds a client is told to wait (Retry-After) when the database or the evidence storage is unavailable.
+POSKO_RETRY_AFTER_SECONDS = env_int("POSKO_RETRY_AFTER_SECONDS", 30, minimum=1)
 # /healthz/ calls a local evidence folder full (503: intake cannot work) below this many MB free.
 POSKO_HEALTH_MIN_FREE_MB = env_int("POSKO_HEALTH_MIN_FREE_MB", 512, minimum=0)
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
@@ -409,13 +417,49 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- Logs and metrics (issue 11) -----------------------------------------------------------------------------------
+# Logs: plain text (bin/run) or JSON lines ("json", for a log collector), each with the request id, which a
+# request's tasks carry too; a filter keeps reporters' identity out of every line (posko.observability).
+POSKO_LOG_FORMAT = env_str("POSKO_LOG_FORMAT", "text")
+if POSKO_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("POSKO_LOG_FORMAT must be text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "posko.observability.RequestIdFilter"},
+        "identity": {"()": "posko.observability.IdentityFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "identity"],
+            "formatter": POSKO_LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}, "celery.app.trace": {"level": "WARNING"}},
 }
+# Metrics (Prometheus text format) at /metrics, answered only to these addresses or networks (comma-separated);
+# everyone else gets 404. Behind a proxy the client address is read as for POSKO_TRUSTED_PROXIES.
+POSKO_METRICS_ALLOWED = env_list("POSKO_METRICS_ALLOWED", ["127.0.0.1/32", "::1/128"])
+try:
+    import ipaddress as _ipaddress
+
+    [_ipaddress.ip_network(_net, strict=False) for _net in POSKO_METRICS_ALLOWED]
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"POSKO_METRICS_ALLOWED: {_exc}") from None
+# The exports app's model and the statuses that mean "running", counted when that app is installed.
+POSKO_METRICS_EXPORT_MODEL = env_str("POSKO_METRICS_EXPORT_MODEL", "exports.Export")
+POSKO_METRICS_EXPORT_RUNNING = env_list("POSKO_METRICS_EXPORT_RUNNING", ["queued", "running"])
 
 CELERY_BEAT_SCHEDULE = {
     "evidence-sweep": {"task": "evidence.sweep", "schedule": float(POSKO_SWEEP_SECONDS)},
