@@ -225,4 +225,7 @@ def _run_claimed(item: Evidence, *, final_attempt: bool) -> Evidence:
     with transaction.atomic():
         _save(item)
         dedupe.matches_save(ctx)
+    log.info(
+        "evidence %s %s: %s", item.pk, item.status, item.status_reason or f"{len(item.steps)} step(s) done"
+    )
     return item
