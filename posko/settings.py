@@ -446,7 +446,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}, "celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "celery.app.trace": {"level": "WARNING"},
+        # Every SQL query at DEBUG (with POSKO_DEBUG=1 only, Django's rule), its values masked: for debugging.
+        "django.db.backends": {"level": "DEBUG" if env_bool("POSKO_LOG_SQL", False) else "INFO"},
+    },
 }
 # Metrics (Prometheus text format) at /metrics, answered only to these addresses or networks (comma-separated);
 # everyone else gets 404. Behind a proxy the client address is read as for POSKO_TRUSTED_PROXIES.
