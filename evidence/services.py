@@ -135,7 +135,7 @@ def evidence_queue_for(kind: str) -> str:
     return settings.POSKO_QUEUE_HEAVY if kind in HEAVY_KINDS else settings.POSKO_QUEUE_QUICK
 
 
-def _send(items: list[tuple]) -> list:
+def _send(items: list[tuple], now: dt.datetime | None = None) -> list:
     """Send a task per (id, kind); returns the ids sent. Stops at the first broker failure (the sweep will
     send the rest)."""
     from evidence.tasks import evidence_process_task
@@ -149,7 +149,7 @@ def _send(items: list[tuple]) -> list:
             break
         sent.append(pk)
     if sent:
-        Evidence.objects.filter(pk__in=sent).update(queued_at=timezone.now())
+        Evidence.objects.filter(pk__in=sent).update(queued_at=now or timezone.now())
     return sent
 
 
@@ -223,7 +223,7 @@ def evidence_sweep(*, now: dt.datetime | None = None) -> int:
         Evidence.objects.filter(
             pk__in=[pk for pk, _kind, _at in rows], status=Evidence.Status.PROCESSING
         ).update(claimed_at=now)
-        sent = _send([(pk, kind) for pk, kind, _at in rows])
+        sent = _send([(pk, kind) for pk, kind, _at in rows], now=now)
         total += len(sent)
         if len(sent) < len(rows):  # broker down: the next sweep goes on
             break

@@ -199,10 +199,10 @@ if POSKO_WORKER_KIND != "all":
     CELERY_TASK_SOFT_TIME_LIMIT = _limits["soft_time_limit"]
     CELERY_TASK_TIME_LIMIT = _limits["time_limit"]
 # A running item renews its claim every third of this; an item whose claim is older (its worker or database
-# died) is queued again by the next sweep. Lease + sweep period bound how long a stuck item waits (75 s).
-POSKO_CLAIM_LEASE_SECONDS = env_int("POSKO_CLAIM_LEASE_SECONDS", 45, minimum=3)
+# died) is queued again by the next sweep. Lease + sweep period bound how long a stuck item waits (50 s).
+POSKO_CLAIM_LEASE_SECONDS = env_int("POSKO_CLAIM_LEASE_SECONDS", 30, minimum=3)
 # The sweep's period, and how many items it queues per batch (it goes on batch after batch, oldest first).
-POSKO_SWEEP_SECONDS = env_int("POSKO_SWEEP_SECONDS", 30, minimum=1)
+POSKO_SWEEP_SECONDS = env_int("POSKO_SWEEP_SECONDS", 20, minimum=1)
 POSKO_SWEEP_BATCH = env_int("POSKO_SWEEP_BATCH", 500, minimum=1)
 # An item queued this long ago and still not taken up is queued again (its message was lost with the broker).
 POSKO_SWEEP_REQUEUE_SECONDS = env_int("POSKO_SWEEP_REQUEUE_SECONDS", 900, minimum=1)

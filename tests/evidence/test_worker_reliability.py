@@ -196,8 +196,8 @@ def test_a_report_filed_while_redis_is_down_is_processed_when_it_returns(
 def test_an_item_whose_worker_died_is_back_in_work_within_two_minutes(
     transactional_db, ref_data, settings, tmp_path
 ):
-    """GIVEN a large video being processed by a worker, and the default lease (POSKO_CLAIM_LEASE_SECONDS=45) and
-    sweep period (POSKO_SWEEP_SECONDS=30)
+    """GIVEN a large video being processed by a worker, and the default lease (POSKO_CLAIM_LEASE_SECONDS=30) and
+    sweep period (POSKO_SWEEP_SECONDS=20)
     WHEN that worker dies whole (SIGKILL of the worker and its pool: its message stays unacknowledged in Redis
     for the 15-minute visibility timeout) and another worker with beat runs
     THEN the item is taken up again (processing, second attempt) within 120 s, and finished.
