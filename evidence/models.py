@@ -2,14 +2,16 @@
 
 import uuid
 
-from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 def _evidence_storage():
-    return storages["evidence"]
+    # The lazy storage of evidence.storage, so fields follow STORAGES when it changes (tests switch backends).
+    from evidence.storage import evidence_storage
+
+    return evidence_storage
 
 
 def original_path(instance: "Evidence", filename: str) -> str:
@@ -64,7 +66,10 @@ class Evidence(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker took it up")
     finished_runs = models.PositiveSmallIntegerField(default=0, help_text="Times a worker got to the end")
     created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last took it up")
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker last took it up or renewed its claim"
+    )
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="When it was last sent to a queue")
     processed_at = models.DateTimeField(null=True, blank=True)
 
     # What the pipeline found. Metadata is evidence for staff only; the reporter never sees it.
@@ -94,7 +99,10 @@ class Evidence(models.Model):
         ordering = ["report", "position", "created_at"]
         verbose_name = _("evidence item")
         verbose_name_plural = _("evidence items")
-        permissions = [("view_original", "Can open and download original evidence files")]
+        permissions = [
+            ("view_original", "Can open and download original evidence files"),
+            ("reprocess_evidence", "Can process a failed evidence item again"),
+        ]
 
     def __str__(self):
         return self.original_name or self.url or str(self.id)
@@ -185,13 +193,15 @@ class DuplicateMatch(models.Model):
 
 
 class CustodyEvent(models.Model):
-    """Chain of custody: every access to an original, every download and export, append-only."""
+    """Chain of custody: every access to an original, every download and export, and every decision to
+    process an item again, append-only."""
 
     class Action(models.TextChoices):
         VIEW_ORIGINAL = "view_original", _("Opened the original")
         DOWNLOAD_ORIGINAL = "download_original", _("Downloaded the original")
         DOWNLOAD_ARCHIVE = "download_archive", _("Downloaded a link archive")
         EXPORT = "export", _("Exported")
+        REPROCESS = "reprocess", _("Processed again")
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="custody_events")
     actor = models.ForeignKey("auth.User", null=True, on_delete=models.PROTECT, related_name="+")

@@ -1,19 +1,26 @@
 """Serving evidence to staff: viewing copies and thumbnails inline, originals and archives as attachments
 after a stated reason, each access recorded. Every response is sandboxed: nothing in it can run."""
 
+import contextlib
 import re
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from evidence import services
 from evidence.access import can_open_originals, capture_for_user, evidence_for_user
 from evidence.custody import MIN_REASON, REASON_HELP, custody_record
 from evidence.models import CustodyEvent
+from evidence.storage import open_stream, presigned_url
 
 # Served files never run: no scripts, no plugins, no frames, and the browser must not guess their type.
 SANDBOX_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -24,14 +31,44 @@ def _safe_name(name: str, fallback: str) -> str:
     return cleaned or fallback
 
 
-def _file_response(field_file, *, content_type: str, attachment: bool, filename: str, private_cache: bool):
+def _file_response(
+    field_file,
+    *,
+    content_type: str,
+    attachment: bool,
+    filename: str,
+    private_cache: bool,
+    size: int | None = None,
+):
+    """The file streamed from the storage in blocks (never read whole), or, for downloads when
+    POSKO_EVIDENCE_DOWNLOADS is "presigned" and the storage is S3, a redirect to a presigned URL valid for
+    POSKO_PRESIGNED_SECONDS that makes the object store hand it over as an attachment. Callers check access
+    and write the custody record first."""
     if not field_file:
         raise Http404
+    if attachment and settings.POSKO_EVIDENCE_DOWNLOADS == "presigned":
+        url = presigned_url(
+            field_file.storage,
+            field_file.name,
+            filename=filename,
+            content_type=content_type,
+            seconds=settings.POSKO_PRESIGNED_SECONDS,
+        )
+        if url:
+            response = HttpResponseRedirect(url)
+            response["Cache-Control"] = "no-store"
+            response["Referrer-Policy"] = "no-referrer"
+            return response
+    stream = contextlib.ExitStack()
     try:
-        handle = field_file.open("rb")
+        handle = stream.enter_context(open_stream(field_file.storage, field_file.name))
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, content_type=content_type, as_attachment=attachment, filename=filename)
+    response._resource_closers.append(stream.close)
+    if "Content-Length" not in response:
+        length = size if size is not None else field_file.storage.size(field_file.name)
+        response["Content-Length"] = str(length)
     response["Content-Security-Policy"] = SANDBOX_CSP
     response["X-Content-Type-Options"] = "nosniff"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
@@ -135,5 +172,41 @@ def capture_warc(request, pk):
         request,
         "evidence/original_reason.html",
         {"item": item, "form": form, "capture": capture},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+class ReprocessForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        min_length=MIN_REASON,
+        max_length=500,
+        help_text=_("Why process it again? For example: the storage was unavailable when it failed."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_reprocess(request, pk):
+    """GET asks for a reason; POST with a reason processes a failed item again (for staff with
+    `evidence.reprocess_evidence`: staf and koordinator), recorded in the chain of custody."""
+    item = evidence_for_user(request, pk)
+    if not request.user.has_perm("evidence.reprocess_evidence"):
+        raise PermissionDenied
+    form = ReprocessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = services.evidence_reprocess(
+            evidence_id=item.pk, reason=form.cleaned_data["reason"], actor=request.user, request=request
+        )
+        if done:
+            messages.success(request, gettext("The item will be processed again."))
+        else:
+            messages.info(request, gettext("The item has not failed (any more): nothing was changed."))
+        return redirect(reverse("staff:case", args=[item.report_id]) + f"#ev-{item.pk}")
+    return render(
+        request,
+        "evidence/reprocess.html",
+        {"item": item, "form": form},
         status=400 if request.method == "POST" else 200,
     )

@@ -4,7 +4,7 @@ import os
 import resource
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun, worker_process_init
+from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "posko.settings")
 
@@ -15,6 +15,31 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # connections instead, and let Django retire old or broken ones as it does between web requests.
 app.conf.CELERY_DB_REUSE_MAX = 10**9
 app.autodiscover_tasks()
+
+
+# Request ids travel with the tasks a request starts, and tasks carry the time they were sent
+# (posko.observability). Connected here, where both the web processes and the workers load the app.
+def _observability():
+    from posko import observability
+
+    return observability
+
+
+before_task_publish.connect(lambda **kw: _observability().task_published(**kw), weak=False)
+task_prerun.connect(lambda **kw: _observability().task_started(**kw), weak=False)
+task_postrun.connect(lambda **kw: _observability().task_finished(**kw), weak=False)
+
+if os.environ.get("POSKO_LOG_FORMAT") == "json":
+
+    @setup_logging.connect
+    def _django_logging(**kwargs):
+        """With JSON logs, workers log through Django's LOGGING (JSON lines, request ids, identity filter)
+        instead of Celery's own text format: a receiver of this signal stops Celery configuring logging."""
+        from logging.config import dictConfig
+
+        from django.conf import settings
+
+        dictConfig(settings.LOGGING)
 
 
 @task_prerun.connect

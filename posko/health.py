@@ -1,4 +1,8 @@
-"""/healthz/: the state of the database, the broker and the workers, as JSON (503 when a part is down)."""
+"""/healthz/: the state of the database, the broker, the workers and the evidence storage, as JSON.
+
+503 only when intake cannot work: the database is down, or the evidence storage is full or unreachable. A
+broker that is down, or no worker answering, is a warning (200): reports are still accepted and saved, and
+the sweep queues their evidence once the broker and workers are back."""
 
 from django.db import connection
 from django.http import JsonResponse
@@ -35,12 +39,25 @@ def _broker_and_workers() -> tuple[dict, dict]:
 
 @never_cache
 def healthz(request):
+    from evidence.storage import storage_check
+
     database = _database()
     broker, workers = _broker_and_workers()
-    # Missing workers do not make the web part unhealthy (reports are still accepted and queued), so only the
-    # database and the broker decide the status code.
-    ok = database["ok"] and broker["ok"]
+    storage = storage_check()
+    warnings = []
+    if not broker["ok"]:
+        warnings.append("broker unreachable: reports are accepted; their evidence is queued when it returns")
+    elif not workers["ok"]:
+        warnings.append("no worker answered: evidence waits in the queues")
+    ok = database["ok"] and storage["ok"]
     return JsonResponse(
-        {"status": "ok" if ok else "error", "database": database, "broker": broker, "workers": workers},
+        {
+            "status": ("warning" if warnings else "ok") if ok else "error",
+            "database": database,
+            "broker": broker,
+            "workers": workers,
+            "storage": storage,
+            "warnings": warnings,
+        },
         status=200 if ok else 503,
     )

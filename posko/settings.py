@@ -12,6 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from posko.env import env_bool, env_int, env_list, env_str
 
@@ -49,6 +50,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Issue 11: request ids and metrics first (they see every request); outages become 503s.
+    "posko.observability.RequestIdMiddleware",
+    "posko.observability.MetricsMiddleware",
+    "posko.middleware.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "posko.middleware.LanguageMiddleware",
@@ -107,6 +112,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": POSKO_NAMESPACE,
+            # A Redis that is down or stalled must cost a request a second at most (tracking fails open).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -148,15 +155,61 @@ POSKO_QUEUE_HEAVY = "heavy"
 POSKO_QUEUE_SWEEP = "sweep"
 POSKO_QUEUES = [POSKO_QUEUE_QUICK, POSKO_QUEUE_HEAVY, POSKO_QUEUE_SWEEP]
 CELERY_TASK_DEFAULT_QUEUE = POSKO_QUEUE_QUICK
+# Evidence processing picks its queue per item (evidence.services.evidence_queue_for: videos and links heavy).
 CELERY_TASK_ROUTES = {
     "evidence.sweep": {"queue": POSKO_QUEUE_SWEEP},
     "evidence.cleanup_staged": {"queue": POSKO_QUEUE_SWEEP},
+    "evidence.cleanup_orphans": {"queue": POSKO_QUEUE_SWEEP},
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = "Asia/Jakarta"
 # Hostile files must not hang a worker: the soft limit ends the item as failed, the hard one kills the child.
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("POSKO_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("POSKO_TASK_TIME_LIMIT", 360, minimum=1)
+
+# --- Workers by kind (issue 11) ---------------------------------------------------------------------------------
+# An operator starts one kind of worker per process group: POSKO_WORKER_KIND=quick|heavy|sweep celery -A posko
+# worker. The kind picks the queue it consumes and its own concurrency, memory cap and time limits, so a flood of
+# videos on the heavy workers never delays a photo's hash or a receipt on the quick ones. Unset ("all"): every
+# queue with the POSKO_WORKER_MEMORY_MB / POSKO_TASK_* limits above (development, tests, one small machine).
+POSKO_WORKER_KIND = env_str("POSKO_WORKER_KIND", "all")
+if POSKO_WORKER_KIND not in ("all", *POSKO_QUEUES):
+    raise ImproperlyConfigured(f"POSKO_WORKER_KIND must be one of all, {', '.join(POSKO_QUEUES)}")
+_WORKER_DEFAULTS = {
+    # kind: (concurrency, memory MB per process, soft time limit s, hard time limit s)
+    POSKO_QUEUE_QUICK: (2, 1024, 120, 150),
+    POSKO_QUEUE_HEAVY: (1, 3072, 900, 960),
+    POSKO_QUEUE_SWEEP: (1, 512, 240, 300),
+}
+POSKO_WORKER_LIMITS = {
+    kind: {
+        "concurrency": env_int(f"POSKO_{kind.upper()}_CONCURRENCY", c, minimum=1),
+        "memory_mb": env_int(f"POSKO_{kind.upper()}_MEMORY_MB", m, minimum=0),
+        "soft_time_limit": env_int(f"POSKO_{kind.upper()}_SOFT_TIME_LIMIT", soft, minimum=1),
+        "time_limit": env_int(f"POSKO_{kind.upper()}_TIME_LIMIT", hard, minimum=1),
+    }
+    for kind, (c, m, soft, hard) in _WORKER_DEFAULTS.items()
+}
+if POSKO_WORKER_KIND != "all":
+    _limits = POSKO_WORKER_LIMITS[POSKO_WORKER_KIND]
+    # Without -Q a worker consumes the queues of CELERY_TASK_QUEUES: just its own.
+    CELERY_TASK_QUEUES = [Queue(POSKO_WORKER_KIND)]
+    CELERY_TASK_CREATE_MISSING_QUEUES = True
+    CELERY_WORKER_CONCURRENCY = _limits["concurrency"]
+    CELERY_TASK_SOFT_TIME_LIMIT = _limits["soft_time_limit"]
+    CELERY_TASK_TIME_LIMIT = _limits["time_limit"]
+# A running item renews its claim every third of this; an item whose claim is older (its worker or database
+# died) is queued again by the next sweep. Lease + sweep period bound how long a stuck item waits (50 s).
+POSKO_CLAIM_LEASE_SECONDS = env_int("POSKO_CLAIM_LEASE_SECONDS", 30, minimum=3)
+# The sweep's period, and how many items it queues per batch (it goes on batch after batch, oldest first).
+POSKO_SWEEP_SECONDS = env_int("POSKO_SWEEP_SECONDS", 20, minimum=1)
+POSKO_SWEEP_BATCH = env_int("POSKO_SWEEP_BATCH", 500, minimum=1)
+# An item queued this long ago and still not taken up is queued again (its message was lost with the broker).
+POSKO_SWEEP_REQUEUE_SECONDS = env_int("POSKO_SWEEP_REQUEUE_SECONDS", 900, minimum=1)
+# Files in the evidence storage that no row names (killed runs, killed uploads) are removed after this grace
+# period, by a sweep every POSKO_ORPHAN_SWEEP_SECONDS.
+POSKO_ORPHAN_GRACE_SECONDS = env_int("POSKO_ORPHAN_GRACE_SECONDS", 3600, minimum=0)
+POSKO_ORPHAN_SWEEP_SECONDS = env_int("POSKO_ORPHAN_SWEEP_SECONDS", 3600, minimum=10)
 
 
 # --- Internationalisation: Indonesian first, English on request --------------------------------------------
@@ -178,7 +231,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 _PRIVATE_FILES = {"file_permissions_mode": 0o640, "directory_permissions_mode": 0o750}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": _PRIVATE_FILES},
-    "evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": _PRIVATE_FILES},
+    # Local disk, each file flushed to disk before the transaction naming it commits; S3 below when set.
+    "evidence": {"BACKEND": "evidence.storage.DurableFileSystemStorage", "OPTIONS": _PRIVATE_FILES},
     # Production serves collected, hashed and compressed files through WhiteNoise (run collectstatic first).
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -187,6 +241,71 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# --- Evidence on object storage (issue 11) ---------------------------------------------------------------------
+# With POSKO_S3_BUCKET set, evidence (originals, copies, archives, letters, bundles) lives in S3-compatible object
+# storage (MinIO, Ceph, AWS) instead of MEDIA_ROOT, so web and worker nodes need no shared disk.
+POSKO_S3_BUCKET = env_str("POSKO_S3_BUCKET")
+POSKO_S3_ENDPOINT_URL = env_str("POSKO_S3_ENDPOINT_URL") or None  # unset: AWS itself
+POSKO_S3_PUBLIC_ENDPOINT_URL = env_str(
+    "POSKO_S3_PUBLIC_ENDPOINT_URL"
+)  # for presigned URLs, if browsers differ
+POSKO_S3_REGION = env_str("POSKO_S3_REGION", "us-east-1")
+POSKO_S3_ADDRESSING_STYLE = env_str("POSKO_S3_ADDRESSING_STYLE", "path")
+if POSKO_S3_ADDRESSING_STYLE not in ("path", "virtual", "auto"):
+    raise ImproperlyConfigured("POSKO_S3_ADDRESSING_STYLE must be path, virtual or auto")
+# Originals and archives are handed to staff streamed through Django ("stream"), or as a presigned URL of the
+# object store ("presigned", S3 only) valid for POSKO_PRESIGNED_SECONDS, at most a minute.
+POSKO_EVIDENCE_DOWNLOADS = env_str("POSKO_EVIDENCE_DOWNLOADS", "stream")
+if POSKO_EVIDENCE_DOWNLOADS not in ("stream", "presigned"):
+    raise ImproperlyConfigured("POSKO_EVIDENCE_DOWNLOADS must be stream or presigned")
+POSKO_PRESIGNED_SECONDS = env_int("POSKO_PRESIGNED_SECONDS", 60, minimum=1)
+if POSKO_PRESIGNED_SECONDS > 60:
+    raise ImproperlyConfigured("POSKO_PRESIGNED_SECONDS may be at most 60")
+
+
+def evidence_s3_storage(
+    *, bucket: str, endpoint_url: str | None, access_key: str | None, secret_key: str | None
+):
+    """The STORAGES entry for evidence on S3-compatible object storage (tests use it with their own bucket)."""
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "evidence.storage.EvidenceS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url,
+            "region_name": POSKO_S3_REGION,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "location": env_str("POSKO_S3_PREFIX").strip("/"),
+            "default_acl": None,
+            "file_overwrite": True,
+            "querystring_auth": True,
+            "querystring_expire": POSKO_PRESIGNED_SECONDS,
+            # Fail fast and retry a little: a stalled object store must not hold a web request for minutes.
+            "client_config": Config(
+                s3={"addressing_style": POSKO_S3_ADDRESSING_STYLE},
+                signature_version="s3v4",
+                connect_timeout=env_int("POSKO_S3_CONNECT_TIMEOUT", 5, minimum=1),
+                read_timeout=env_int("POSKO_S3_READ_TIMEOUT", 60, minimum=1),
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+        },
+    }
+
+
+if POSKO_S3_BUCKET:
+    STORAGES["evidence"] = evidence_s3_storage(
+        bucket=POSKO_S3_BUCKET,
+        endpoint_url=POSKO_S3_ENDPOINT_URL,
+        access_key=env_str("POSKO_S3_ACCESS_KEY_ID") or None,
+        secret_key=env_str("POSKO_S3_SECRET_ACCESS_KEY") or None,
+    )
+# Seconds a client is told to wait (Retry-After) when the database or the evidence storage is unavailable.
+POSKO_RETRY_AFTER_SECONDS = env_int("POSKO_RETRY_AFTER_SECONDS", 30, minimum=1)
+# /healthz/ calls a local evidence folder full (503: intake cannot work) below this many MB free.
+POSKO_HEALTH_MIN_FREE_MB = env_int("POSKO_HEALTH_MIN_FREE_MB", 512, minimum=0)
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
 
 # --- Upload limits (per file, per report, counts). Bytes unless the name says otherwise. ---------------------
@@ -221,7 +340,10 @@ POSKO_SWEEP_PENDING_SECONDS = env_int("POSKO_SWEEP_PENDING_SECONDS", 60, minimum
 # An item that crashed or timed out a worker this many times is marked failed instead of queued again.
 POSKO_PIPELINE_MAX_ATTEMPTS = env_int("POSKO_PIPELINE_MAX_ATTEMPTS", 4, minimum=1)
 # Address-space cap per worker process (MB); a decoder that asks for more gets a MemoryError, not the host.
+# A worker of one kind (POSKO_WORKER_KIND) uses POSKO_<KIND>_MEMORY_MB instead.
 POSKO_WORKER_MEMORY_MB = env_int("POSKO_WORKER_MEMORY_MB", 3072, minimum=0)
+if POSKO_WORKER_KIND != "all":
+    POSKO_WORKER_MEMORY_MB = POSKO_WORKER_LIMITS[POSKO_WORKER_KIND]["memory_mb"]
 # Optional ClamAV daemon: a Unix socket path, or host:port.
 CLAMD_SOCKET = env_str("CLAMD_SOCKET")
 CLAMD_TCP = env_str("CLAMD_TCP")
@@ -295,20 +417,59 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- Logs and metrics (issue 11) -----------------------------------------------------------------------------------
+# Logs: plain text (bin/run) or JSON lines ("json", for a log collector), each with the request id, which a
+# request's tasks carry too; a filter keeps reporters' identity out of every line (posko.observability).
+POSKO_LOG_FORMAT = env_str("POSKO_LOG_FORMAT", "text")
+if POSKO_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("POSKO_LOG_FORMAT must be text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "posko.observability.RequestIdFilter"},
+        "identity": {"()": "posko.observability.IdentityFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "identity"],
+            "formatter": POSKO_LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}, "celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "celery.app.trace": {"level": "WARNING"},
+        # Every SQL query at DEBUG (with POSKO_DEBUG=1 only, Django's rule), its values masked: for debugging.
+        "django.db.backends": {"level": "DEBUG" if env_bool("POSKO_LOG_SQL", False) else "INFO"},
+    },
 }
+# Metrics (Prometheus text format) at /metrics, answered only to these addresses or networks (comma-separated);
+# everyone else gets 404. Behind a proxy the client address is read as for POSKO_TRUSTED_PROXIES.
+POSKO_METRICS_ALLOWED = env_list("POSKO_METRICS_ALLOWED", ["127.0.0.1/32", "::1/128"])
+try:
+    import ipaddress as _ipaddress
+
+    [_ipaddress.ip_network(_net, strict=False) for _net in POSKO_METRICS_ALLOWED]
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"POSKO_METRICS_ALLOWED: {_exc}") from None
+# The exports app's model and the statuses that mean "running", counted when that app is installed.
+POSKO_METRICS_EXPORT_MODEL = env_str("POSKO_METRICS_EXPORT_MODEL", "exports.Export")
+POSKO_METRICS_EXPORT_RUNNING = env_list("POSKO_METRICS_EXPORT_RUNNING", ["queued", "running"])
 
 CELERY_BEAT_SCHEDULE = {
-    "evidence-sweep": {
-        "task": "evidence.sweep",
-        "schedule": float(env_int("POSKO_SWEEP_SECONDS", 300, minimum=5)),
-    },
+    "evidence-sweep": {"task": "evidence.sweep", "schedule": float(POSKO_SWEEP_SECONDS)},
     "staged-upload-cleanup": {"task": "evidence.cleanup_staged", "schedule": 3600.0},
+    "orphan-cleanup": {"task": "evidence.cleanup_orphans", "schedule": float(POSKO_ORPHAN_SWEEP_SECONDS)},
     "coordinator-digest": {
         "task": "complaints.coordinator_digest",
         "schedule": crontab(hour=POSKO_DIGEST_HOUR, minute=0),

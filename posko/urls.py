@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from complaints import api, staff_api, staff_views, views
 from evidence import views as evidence_views
 from posko.health import healthz
+from posko.observability import metrics_view
 
 complaint_patterns = [
     path("", views.home, name="home"),
@@ -30,6 +31,7 @@ staff_patterns = [
     path("bukti/<uuid:pk>/salinan/", evidence_views.evidence_copy, {"which": "view"}, name="evidence_view"),
     path("bukti/<uuid:pk>/thumb/", evidence_views.evidence_copy, {"which": "thumb"}, name="evidence_thumb"),
     path("bukti/<uuid:pk>/asli/", evidence_views.evidence_original, name="evidence_original"),
+    path("bukti/<uuid:pk>/proses-ulang/", evidence_views.evidence_reprocess, name="evidence_reprocess"),
     path("arsip/<uuid:pk>/tangkapan-layar/", evidence_views.capture_screenshot, name="capture_screenshot"),
     path("arsip/<uuid:pk>/warc/", evidence_views.capture_warc, name="capture_warc"),
 ]
@@ -54,10 +56,14 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("healthz/", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
+
+# An outage met outside a view is a 503 with Retry-After too (posko.middleware).
+handler500 = "posko.middleware.server_error"
 
 if settings.POSKO_BENCH_VIEWS:
     from posko.bench_views import bare_upload

@@ -87,6 +87,21 @@ def ref_data(transactional_db):
     reference_data_ensure()
 
 
+@pytest.fixture(params=["local", "s3"])
+def store(request, settings):
+    """Evidence storage for one test, run twice: once on a local folder (MEDIA_ROOT), once on a bucket of its
+    own on the S3 server bin/test starts. Yields a helper that reads what was stored (tests/storage.py)."""
+    from tests.storage import LocalStore, s3_bucket_new, s3_settings_for
+
+    if request.param == "local":
+        yield LocalStore(settings.MEDIA_ROOT)
+        return
+    bucket = s3_bucket_new()
+    settings.STORAGES = {**settings.STORAGES, "evidence": s3_settings_for(bucket)}
+    yield bucket
+    bucket.remove_bucket()
+
+
 def media_files(root: Path) -> list[Path]:
     return sorted(p for p in Path(root).rglob("*") if p.is_file()) if Path(root).exists() else []
 

@@ -33,26 +33,21 @@ def report_submit(
     deadline = deadlines.filing_deadline(election, data["known_date"])
     late = today > deadline
     pin, salt = codes.pin_new(), codes.pin_salt_new()
-    stored: list = []
-    try:
-        with transaction.atomic():
-            report = _create(
-                data=data,
-                accused=accused,
-                files=files,
-                links=links,
-                language=language,
-                late=late,
-                deadline=deadline,
-                pin=pin,
-                salt=salt,
-                stored=stored,
-            )
-    except Exception:
-        # The rows rolled back; remove the files written for them so a failed submission leaves nothing.
-        for field_file in stored:
-            field_file.storage.delete(field_file.name)
-        raise
+    # A failure anywhere (a full disk mid-file, the object store or the database gone, the commit refused)
+    # rolls the rows back and removes every file written for them, partial ones included: each file is
+    # registered for removal before its first byte is written.
+    with evidence_services.written_files_removed_on_failure(), transaction.atomic():
+        report = _create(
+            data=data,
+            accused=accused,
+            files=files,
+            links=links,
+            language=language,
+            late=late,
+            deadline=deadline,
+            pin=pin,
+            salt=salt,
+        )
     return Receipt(report=report, pin=pin)
 
 
@@ -64,7 +59,7 @@ def _unused_tracking_code() -> str:
             return code
 
 
-def _create(*, data, accused, files, links, language, late, deadline, pin, salt, stored) -> Report:
+def _create(*, data, accused, files, links, language, late, deadline, pin, salt) -> Report:
     report = Report(
         tracking_code=_unused_tracking_code(),
         pin_salt=salt,
@@ -115,7 +110,7 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt,
         row.person = registry.person_for(nip=row.nip, name=row.name, agency=row.agency)
     Accused.objects.bulk_create(rows)
     ReportEvent.objects.create(report=report, to_status=Report.Status.SUBMITTED, at=report.created_at)
-    ids = []
+    items = []
     position = 0
     for item in files:
         if "staged" in item:
@@ -126,14 +121,13 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt,
             ev = evidence_services.evidence_attach_file(
                 report=report, upload=item["file"], caption=item.get("caption", ""), position=position
             )
-        ids.append(ev.pk)
-        stored.append(ev.file)
+        items.append(ev)
         position += 1
     for item in links:
         ev = evidence_services.evidence_attach_link(
             report=report, url=item["url"], caption=item.get("caption", ""), position=position
         )
-        ids.append(ev.pk)
+        items.append(ev)
         position += 1
-    evidence_services.evidence_enqueue(ids)
+    evidence_services.evidence_enqueue(items)
     return report

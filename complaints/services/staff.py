@@ -16,6 +16,7 @@ ROLE_PERMISSIONS = {
         "complaints.change_report",
         "complaints.reveal_reporter",
         "complaints.register_case",
+        "evidence.reprocess_evidence",
     ],
     R.KOORDINATOR: [
         "evidence.view_evidence",
@@ -25,6 +26,7 @@ ROLE_PERMISSIONS = {
         "complaints.reveal_reporter",
         "complaints.register_case",
         "complaints.approve_referral",
+        "evidence.reprocess_evidence",
     ],
     R.ADMIN: [],  # admins are superusers
 }

@@ -6,7 +6,9 @@ duplicates → ready.
 A step ends the run by raising: `Rejected` (not acceptable; quarantined when dangerous), `TransientFailure`
 (retried by the task with backoff) or `PermanentFailure`."""
 
+import datetime as dt
 import logging
+import threading
 
 from django.conf import settings
 from django.db import transaction
@@ -15,26 +17,78 @@ from django.utils import timezone
 
 from evidence.models import Evidence
 from evidence.pipeline import dedupe, derive, hashing, identify, linksteps, metadata, preflight, scan
-from evidence.pipeline.base import Context, PermanentFailure, Rejected, StepError, TransientFailure
+from evidence.pipeline.base import (
+    Busy,
+    Context,
+    PermanentFailure,
+    Rejected,
+    StepError,
+    TransientFailure,
+    is_transient,
+)
 
 log = logging.getLogger(__name__)
 
 FILE_STEPS = [preflight, identify, hashing, scan, metadata, derive, dedupe]
 LINK_STEPS = [linksteps.Normalize, linksteps.Archive, dedupe]
 
-__all__ = ["run", "Rejected", "TransientFailure", "PermanentFailure"]
-
-_CLAIMABLE = Q(status__in=[Evidence.Status.PENDING, Evidence.Status.PROCESSING])
+__all__ = ["run", "Busy", "Rejected", "TransientFailure", "PermanentFailure"]
 
 
 def _claim(evidence_id, *, retrying: bool) -> Evidence | None:
-    """Take the item for this run: a conditional update, so a finished item is never processed again."""
-    claimable = _CLAIMABLE | Q(status=Evidence.Status.FAILED, steps__retry=True) if retrying else _CLAIMABLE
+    """Take the item for this run: a conditional update, so a finished item is never processed again and an
+    item under a live claim (renewed by its run's heartbeat) is never processed twice at once. A processing
+    item whose claim lapsed was left by a dead worker: it is taken over. Raises Busy when another run holds
+    the item."""
+    now = timezone.now()
+    lapsed = now - dt.timedelta(seconds=settings.POSKO_CLAIM_LEASE_SECONDS)
+    claimable = (
+        Q(status=Evidence.Status.PENDING)
+        | Q(status=Evidence.Status.PROCESSING, claimed_at__lt=lapsed)
+        | Q(status=Evidence.Status.PROCESSING, claimed_at__isnull=True)
+    )
+    if retrying:
+        claimable |= Q(status=Evidence.Status.FAILED, steps__retry=True)
     if not Evidence.objects.filter(claimable, pk=evidence_id).update(
-        status=Evidence.Status.PROCESSING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+        status=Evidence.Status.PROCESSING, attempts=F("attempts") + 1, claimed_at=now
     ):
+        if Evidence.objects.filter(pk=evidence_id, status=Evidence.Status.PROCESSING).exists():
+            raise Busy(evidence_id)
         return None
     return Evidence.objects.get(pk=evidence_id)
+
+
+class Heartbeat:
+    """Renews the item's claim every third of the lease while the run goes on, from a thread of its own (the
+    run may sit for minutes inside a decoder). When the worker dies, the renewals stop and the claim lapses."""
+
+    def __init__(self, evidence_id):
+        self.evidence_id = evidence_id
+        self.every = settings.POSKO_CLAIM_LEASE_SECONDS / 3
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{evidence_id}", daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self):
+        from django.db import connection
+
+        try:
+            while not self._stop.wait(self.every):
+                try:
+                    Evidence.objects.filter(pk=self.evidence_id, status=Evidence.Status.PROCESSING).update(
+                        claimed_at=timezone.now()
+                    )
+                except Exception:  # noqa: BLE001 - a missed beat only risks a second run, which is safe
+                    log.warning("could not renew the claim on evidence %s", self.evidence_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
 
 
 def _record(item: Evidence, name: str, ok: bool, detail: str) -> None:
@@ -82,12 +136,22 @@ def _hash_anyway(ctx: Context) -> None:
         _record(item, hashing.NAME, False, exc.reason)
 
 
-def run(*, evidence_id, retrying: bool = False, final_attempt: bool = True) -> Evidence | None:
+def run(
+    *, evidence_id, retrying: bool = False, final_attempt: bool = True, heartbeat: bool = False
+) -> Evidence | None:
     """Process one item. Returns it, or None when there was nothing to do (unknown id, or already finished).
-    Raises TransientFailure when a retry is worth it and this is not the final attempt."""
+    Raises TransientFailure when a retry is worth it and this is not the final attempt, and Busy when another
+    run holds the item. With `heartbeat` (in a worker), the claim is renewed while the run goes on."""
     item = _claim(evidence_id, retrying=retrying)
     if item is None:
         return Evidence.objects.filter(pk=evidence_id).first()
+    if not heartbeat:
+        return _run_claimed(item, final_attempt=final_attempt)
+    with Heartbeat(item.pk):
+        return _run_claimed(item, final_attempt=final_attempt)
+
+
+def _run_claimed(item: Evidence, *, final_attempt: bool) -> Evidence:
     if item.attempts - item.finished_runs > settings.POSKO_PIPELINE_MAX_ATTEMPTS:
         # A worker died or timed out on this item every time (a hostile file): stop feeding it to workers.
         item.status = Evidence.Status.FAILED
@@ -116,10 +180,18 @@ def run(*, evidence_id, retrying: bool = False, final_attempt: bool = True) -> E
                 ) from exc
             except Exception as exc:
                 # Celery's soft time limit and any unexpected error in a decoder end up here: the item fails
-                # with a reason and the worker goes on with the next one.
+                # with a reason and the worker goes on with the next one. Storage, database and network
+                # errors are not the item's fault: retried with backoff.
                 if exc.__class__.__name__ == "SoftTimeLimitExceeded":
                     _record(item, name, False, "time limit")
                     raise PermanentFailure("Processing took longer than the time limit.") from exc
+                if is_transient(exc):
+                    log.warning("step %s of evidence %s: %r; will retry", name, item.pk, exc)
+                    _record(item, name, False, f"{exc.__class__.__name__} (will retry)")
+                    raise TransientFailure(
+                        f"Storage or database unavailable in step {name} ({exc.__class__.__name__}); "
+                        "processing will be retried."
+                    ) from exc
                 log.exception("step %s failed on evidence %s", name, item.pk)
                 _record(item, name, False, f"{exc.__class__.__name__}")
                 raise PermanentFailure(
@@ -153,4 +225,7 @@ def run(*, evidence_id, retrying: bool = False, final_attempt: bool = True) -> E
     with transaction.atomic():
         _save(item)
         dedupe.matches_save(ctx)
+    log.info(
+        "evidence %s %s: %s", item.pk, item.status, item.status_reason or f"{len(item.steps)} step(s) done"
+    )
     return item

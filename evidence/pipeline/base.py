@@ -1,5 +1,6 @@
 """What every pipeline step shares: the context it works in and the ways it can end."""
 
+import errno
 import os
 import shutil
 import tempfile
@@ -31,6 +32,48 @@ class TransientFailure(StepError):
 
 class PermanentFailure(StepError):
     """The item could not be processed and trying again will not help."""
+
+
+class Busy(Exception):
+    """Another run holds a live claim on the item: look again once the claim could have lapsed."""
+
+
+# Errors of the machinery around a step (disk, object store, database, network), not of the item: worth a
+# retry. OSError only with these numbers: decoders also raise OSError for a damaged file (errno None).
+_TRANSIENT_ERRNOS = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EIO,
+    errno.EAGAIN,
+    errno.EBUSY,
+    errno.EROFS,
+    errno.ESTALE,
+    errno.EMFILE,
+    errno.ENFILE,
+    errno.ETIMEDOUT,
+    errno.ECONNREFUSED,
+    errno.ECONNRESET,
+    errno.ECONNABORTED,
+    errno.EHOSTUNREACH,
+    errno.ENETUNREACH,
+    errno.EPIPE,
+}
+_TRANSIENT_S3_CODES = {"SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling"}
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether an unexpected error came from storage, the database or the network (retry), rather than from
+    the item itself."""
+    from botocore.exceptions import BotoCoreError, ClientError
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(exc, OperationalError | InterfaceError | BotoCoreError | ConnectionError | TimeoutError):
+        return True
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        return status >= 500 or error.get("Code") in _TRANSIENT_S3_CODES
+    return isinstance(exc, OSError) and exc.errno in _TRANSIENT_ERRNOS
 
 
 @dataclass

@@ -22,9 +22,12 @@ def _jpeg(image: Image.Image, quality: int) -> ContentFile:
 
 
 def _replace(field_file, name: str, content: ContentFile) -> None:
-    # Re-running the step replaces its own files instead of piling up numbered copies.
+    # Re-running the step replaces its own files instead of piling up numbered copies: the copy the row names,
+    # and a copy of the same name that a killed run wrote but never recorded.
+    storage = field_file.storage
     if field_file:
-        field_file.storage.delete(field_file.name)
+        storage.delete(field_file.name)
+    storage.delete(field_file.field.generate_filename(field_file.instance, name))
     field_file.save(name, content, save=False)
 
 

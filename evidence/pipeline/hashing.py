@@ -1,31 +1,25 @@
 """Step 3: the SHA-256 of the original, streamed in 1 MiB blocks, so a 500 MB video is read once and never
 held in memory. Later steps read the file by path: the stored original itself when the storage is on local
-disk (opened read-only; no step writes to it), otherwise a private scratch copy written during this pass."""
+disk (opened read-only; no step writes to it), otherwise a private scratch copy written during this pass
+(object storage: the one download of the original), removed with the run's scratch folder."""
 
 import hashlib
-from pathlib import Path
 
 from evidence.pipeline.base import Context, PermanentFailure, TransientFailure
+from evidence.storage import BLOCK, local_path, open_stream
 
 NAME = "sha256"
-BLOCK = 1024 * 1024
-
-
-def _local_path(field_file) -> Path | None:
-    try:
-        return Path(field_file.storage.path(field_file.name))
-    except NotImplementedError:
-        return None
 
 
 def run(ctx: Context) -> str:
     item = ctx.item
     digest = hashlib.sha256()
     size = 0
-    local = _local_path(item.file)
+    storage = item.file.storage
+    local = local_path(storage, item.file.name)
     target_path = None if local else ctx.scratch("original")
     try:
-        with open(local, "rb") if local else item.file.open("rb") as source:
+        with open_stream(storage, item.file.name) as source:
             target = open(target_path, "wb") if target_path else None  # noqa: SIM115 (closed below)
             try:
                 while block := source.read(BLOCK):

@@ -7,7 +7,8 @@ previewed, only downloadable as an attachment by staff allowed to open originals
 
 import re
 
-from evidence.pipeline.base import Context, Rejected
+from evidence.pipeline.base import Context, PermanentFailure, Rejected
+from evidence.storage import read_range
 
 NAME = "identify"
 
@@ -130,13 +131,14 @@ def _dangerous(head: bytes) -> str:
 
 
 def _read(field_file, size: int) -> tuple[bytes, bytes]:
-    with field_file.open("rb") as fh:
-        head = fh.read(HEAD)
-        if size > HEAD:
-            fh.seek(max(HEAD, size - TAIL))
-            tail = fh.read(TAIL)
-        else:
-            tail = b""
+    # Two ranged reads: on object storage only these bytes travel, not the whole file.
+    storage, name = field_file.storage, field_file.name
+    try:
+        head = read_range(storage, name, 0, HEAD)
+        start = max(HEAD, size - TAIL)
+        tail = read_range(storage, name, start, size - start) if size > HEAD else b""
+    except FileNotFoundError as exc:
+        raise PermanentFailure("The stored original is missing.") from exc
     return head, tail
 
 

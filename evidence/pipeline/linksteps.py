@@ -9,7 +9,7 @@ import shutil
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.utils import timezone
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -35,9 +35,9 @@ class Normalize:
         return f"{link.platform} {link.url}"
 
 
-def _warc(hops: list[net.Hop], captured: dt.datetime) -> bytes:
-    """The exchange as a gzip WARC file (ISO 28500): one response and one request record per hop."""
-    out = io.BytesIO()
+def _warc(hops: list[net.Hop], captured: dt.datetime, out) -> None:
+    """The exchange as a gzip WARC file (ISO 28500), written to `out`: one response and one request record
+    per hop."""
     writer = WARCWriter(out, gzip=True)
     date = captured.strftime("%Y-%m-%dT%H:%M:%SZ")
     for hop in hops:
@@ -67,7 +67,6 @@ def _warc(hops: list[net.Hop], captured: dt.datetime) -> bytes:
             },
         )
         writer.write_record(request)
-    return out.getvalue()
 
 
 def _screenshot(url: str) -> bytes | None:
@@ -130,7 +129,14 @@ class Archive:
         if final.status >= 500 or final.status == 429:
             raise TransientFailure(f"Not archived yet: the site answered {final.status}.")
         captured = timezone.now()
-        warc = _warc(hops, captured)
+        # Written to the run's scratch folder and stored from there as a stream.
+        warc_path = ctx.scratch("capture.warc.gz")
+        with open(warc_path, "wb") as out:
+            _warc(hops, captured, out)
+        warc_digest = hashlib.sha256()
+        with open(warc_path, "rb") as fh:
+            while block := fh.read(1024 * 1024):
+                warc_digest.update(block)
         capture = LinkCapture(
             evidence=item,
             captured_at=captured,
@@ -141,9 +147,10 @@ class Archive:
             body_size=len(final.body),
             body_sha256=hashlib.sha256(final.body).hexdigest(),
             truncated=final.truncated,
-            warc_sha256=hashlib.sha256(warc).hexdigest(),
+            warc_sha256=warc_digest.hexdigest(),
         )
-        capture.warc.save("capture.warc.gz", ContentFile(warc), save=False)
+        with open(warc_path, "rb") as fh:
+            capture.warc.save("capture.warc.gz", File(fh), save=False)
         notes = [f"HTTP {final.status}", f"{len(final.body)} bytes"]
         try:
             shot = _screenshot(final.url)

@@ -6,11 +6,14 @@ from django.urls import reverse
 
 from complaints.models import Report
 from evidence.models import Evidence, StagedUpload
-from tests.conftest import media_files
 from tests.factories import valid_api_data, valid_form_data
 
 API = reverse("api:report_create")
 FILE_LIMIT, REPORT_LIMIT, MAX_FILES, MAX_LINKS = 10_000, 25_000, 3, 2
+
+
+# Intake on a local folder and on the S3 server: every test here runs on both.
+pytestmark = pytest.mark.usefixtures("store")
 
 
 @pytest.fixture(autouse=True)
@@ -30,11 +33,11 @@ def post(client, sizes, links=None):
     return client.post(API, valid_api_data(files=files, links=links if links is not None else []))
 
 
-def assert_nothing_stored(settings):
+def assert_nothing_stored(store):
     assert Report.objects.count() == 0
     assert Evidence.objects.count() == 0
     assert StagedUpload.objects.count() == 0
-    assert media_files(settings.MEDIA_ROOT) == []
+    assert store.files() == []
 
 
 @pytest.mark.parametrize("size", [FILE_LIMIT - 1, FILE_LIMIT])
@@ -44,12 +47,12 @@ def test_a_file_up_to_the_size_limit_is_accepted(client, db, size):
     assert Evidence.objects.get().size == size
 
 
-def test_a_file_over_the_size_limit_is_refused_and_nothing_is_stored(client, db, settings):
+def test_a_file_over_the_size_limit_is_refused_and_nothing_is_stored(client, db, store):
     response = post(client, [FILE_LIMIT + 1])
     assert response.status_code == 400
     message = response.json()["files"][0]
     assert "f0.bin" in message
-    assert_nothing_stored(settings)
+    assert_nothing_stored(store)
 
 
 @pytest.mark.parametrize("count", [MAX_FILES - 1, MAX_FILES])
@@ -58,10 +61,10 @@ def test_up_to_the_file_count_is_accepted(client, db, count):
     assert Evidence.objects.count() == count
 
 
-def test_one_file_too_many_is_refused_and_nothing_is_stored(client, db, settings):
+def test_one_file_too_many_is_refused_and_nothing_is_stored(client, db, store):
     response = post(client, [10] * (MAX_FILES + 1))
     assert response.status_code == 400 and response.json()["files"]
-    assert_nothing_stored(settings)
+    assert_nothing_stored(store)
 
 
 @pytest.mark.parametrize(
@@ -76,10 +79,10 @@ def test_files_up_to_the_report_total_are_accepted(client, db, sizes):
     assert sum(Evidence.objects.values_list("size", flat=True)) == sum(sizes)
 
 
-def test_files_over_the_report_total_are_refused_and_nothing_is_stored(client, db, settings):
+def test_files_over_the_report_total_are_refused_and_nothing_is_stored(client, db, store):
     response = post(client, [FILE_LIMIT, FILE_LIMIT, REPORT_LIMIT - 2 * FILE_LIMIT + 1])
     assert response.status_code == 400 and response.json()["files"]
-    assert_nothing_stored(settings)
+    assert_nothing_stored(store)
 
 
 @pytest.mark.parametrize("count", [MAX_LINKS - 1, MAX_LINKS])
@@ -88,14 +91,14 @@ def test_up_to_the_link_count_is_accepted(client, db, count):
     assert post(client, [], links=links).status_code == 201
 
 
-def test_one_link_too_many_is_refused(client, db, settings):
+def test_one_link_too_many_is_refused(client, db, store):
     links = [f"https://example.org/post/{i}" for i in range(MAX_LINKS + 1)]
     response = post(client, [], links=links)
     assert response.status_code == 400 and response.json()["links"]
-    assert_nothing_stored(settings)
+    assert_nothing_stored(store)
 
 
-def test_the_form_refuses_an_oversized_file_but_keeps_the_others(client, db, settings):
+def test_the_form_refuses_an_oversized_file_but_keeps_the_others(client, db, store):
     data = valid_form_data(**{"evidence-TOTAL_FORMS": "2"})
     data["evidence-0-file"] = blob(FILE_LIMIT + 1, "besar.mp4")
     data["evidence-1-file"] = blob(100, "kecil.jpg")
@@ -106,4 +109,4 @@ def test_the_form_refuses_an_oversized_file_but_keeps_the_others(client, db, set
     assert Report.objects.count() == 0
     # Only the acceptable file was kept for the next try; the oversized one was never written.
     assert list(StagedUpload.objects.values_list("original_name", flat=True)) == ["kecil.jpg"]
-    assert len(media_files(settings.MEDIA_ROOT)) == 1
+    assert len(store.files()) == 1

@@ -9,9 +9,12 @@ from tests import samples
 from tests.evidence.helpers import attach, process
 from tests.factories import ReportFactory, staff
 
+# Every test here runs on a local folder and on the S3 server.
+pytestmark = pytest.mark.usefixtures("store")
+
 
 @pytest.fixture
-def item(db):
+def item(db, store):
     return process(attach(ReportFactory(), samples.jpeg_with_exif(), "IMG_1.jpg", "image/jpeg"))
 
 
@@ -68,7 +71,7 @@ def test_originals_need_the_original_permission(client, people, item, who, statu
     )
 
 
-def test_an_original_is_sent_as_an_attachment_after_a_reason_and_recorded(client, people, item, settings):
+def test_an_original_is_sent_as_an_attachment_after_a_reason_and_recorded(client, people, item, store):
     c = as_(client, people, "officer")
     url = reverse("staff:evidence_original", args=[item.pk])
     refused = c.post(url, {"reason": "no"})
@@ -82,7 +85,8 @@ def test_an_original_is_sent_as_an_attachment_after_a_reason_and_recorded(client
     )
     assert "sandbox" in response["Content-Security-Policy"] and response["Cache-Control"] == "no-store"
     body = b"".join(response.streaming_content)
-    assert body == (settings.MEDIA_ROOT / item.file.name).read_bytes()
+    assert body == store.read(item.file.name)
+    assert response["Content-Length"] == str(len(body))
     event = CustodyEvent.objects.get()
     assert (event.actor.username, event.action, event.evidence_id) == (
         "officer",

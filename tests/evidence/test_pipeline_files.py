@@ -7,8 +7,11 @@ from PIL import Image
 
 from evidence.models import Evidence
 from tests import samples
-from tests.evidence.helpers import attach, process, sha256, sha256sum
+from tests.evidence.helpers import attach, process, sha256
 from tests.factories import ReportFactory
+
+# Every test here runs on a local folder and on the S3 server.
+pytestmark = pytest.mark.usefixtures("store")
 
 
 @pytest.fixture
@@ -29,7 +32,7 @@ def assert_clean_jpeg(field_file):
     return image
 
 
-def test_a_phone_photo_yields_its_exif_and_a_clean_upright_copy(report, settings):
+def test_a_phone_photo_yields_its_exif_and_a_clean_upright_copy(report, store):
     content = samples.jpeg_with_exif(640, 480, orientation=6)
     item = process(attach(report, content, "IMG_20241120.jpg", "image/jpeg"))
     assert item.status == Evidence.Status.READY, item.status_reason
@@ -46,7 +49,7 @@ def test_a_phone_photo_yields_its_exif_and_a_clean_upright_copy(report, settings
     assert view.size == (480, 640)
     thumb = assert_clean_jpeg(item.thumbnail)
     assert max(thumb.size) == 320
-    assert item.sha256 == sha256(content) == sha256sum(settings.MEDIA_ROOT / item.file.name)
+    assert item.sha256 == sha256(content) == store.sha256(item.file.name)
     assert set(item.steps) >= {
         "preflight",
         "identify",
@@ -68,16 +71,16 @@ def test_a_phone_photo_yields_its_exif_and_a_clean_upright_copy(report, settings
         ("GIF", "anim.gif", "image/gif", {}),
     ],
 )
-def test_other_photo_formats(report, settings, fmt, name, media_type, save):
+def test_other_photo_formats(report, store, fmt, name, media_type, save):
     content = samples.image_bytes(fmt, **save)
     item = process(attach(report, content, name))
     assert item.status == Evidence.Status.READY, item.status_reason
     assert item.detected_type == media_type
     assert_clean_jpeg(item.viewing_copy)
-    assert item.sha256 == sha256sum(settings.MEDIA_ROOT / item.file.name)
+    assert item.sha256 == store.sha256(item.file.name)
 
 
-def test_a_heic_photo_from_an_iphone(report, settings):
+def test_a_heic_photo_from_an_iphone(report, store):
     content = samples.heic_with_exif()
     item = process(attach(report, content, "IMG_0001.HEIC", "image/heic"))
     assert item.status == Evidence.Status.READY, item.status_reason
@@ -86,7 +89,7 @@ def test_a_heic_photo_from_an_iphone(report, settings):
     assert item.metadata["gps"]["latitude"] == pytest.approx(-7.7543, abs=1e-4)
     assert item.metadata["taken_at"].startswith("2024-11-20T10:15:00")
     assert assert_clean_jpeg(item.viewing_copy).size == (480, 360)
-    assert item.sha256 == sha256sum(settings.MEDIA_ROOT / item.file.name)
+    assert item.sha256 == store.sha256(item.file.name)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +102,7 @@ def test_a_heic_photo_from_an_iphone(report, settings):
         ("mkv", "mpeg4", "klip.mkv", "video/x-matroska", (320, 240)),
     ],
 )
-def test_videos_are_probed_and_get_a_poster_frame(report, settings, container, codec, name, media_type, size):
+def test_videos_are_probed_and_get_a_poster_frame(report, store, container, codec, name, media_type, size):
     content = samples.video_bytes(
         container,
         codec,
@@ -121,7 +124,7 @@ def test_videos_are_probed_and_get_a_poster_frame(report, settings, container, c
     poster = assert_clean_jpeg(item.viewing_copy)
     assert poster.size == size
     assert_clean_jpeg(item.thumbnail)
-    assert item.sha256 == sha256sum(settings.MEDIA_ROOT / item.file.name)
+    assert item.sha256 == store.sha256(item.file.name)
 
 
 def test_audio_gets_its_duration(report):
@@ -133,7 +136,7 @@ def test_audio_gets_its_duration(report):
     assert not item.viewing_copy
 
 
-def test_a_pdf_gets_pages_author_and_a_first_page_thumbnail(report, settings):
+def test_a_pdf_gets_pages_author_and_a_first_page_thumbnail(report, store):
     content = samples.pdf_bytes(pages=3)
     item = process(attach(report, content, "undangan.pdf", "application/pdf"))
     assert item.status == Evidence.Status.READY, item.status_reason
@@ -142,7 +145,7 @@ def test_a_pdf_gets_pages_author_and_a_first_page_thumbnail(report, settings):
     thumb = assert_clean_jpeg(item.thumbnail)
     assert thumb.size[1] > thumb.size[0]  # A4 portrait
     assert not item.viewing_copy
-    assert item.sha256 == sha256sum(settings.MEDIA_ROOT / item.file.name)
+    assert item.sha256 == store.sha256(item.file.name)
 
 
 def test_running_the_pipeline_again_changes_nothing(report):
@@ -166,9 +169,9 @@ def test_running_the_pipeline_again_changes_nothing(report):
     ) == before
 
 
-def test_a_changed_original_is_caught(report, settings):
+def test_a_changed_original_is_caught(report, store):
     item = process(attach(report, samples.jpeg_with_exif(), "a.jpg"))
-    (settings.MEDIA_ROOT / item.file.name).write_bytes(samples.image_bytes("JPEG"))
+    store.write(item.file.name, samples.image_bytes("JPEG"))
     type(item).objects.filter(pk=item.pk).update(status="pending")
     item = process(item)
     assert item.status == Evidence.Status.FAILED and "changed" in item.status_reason

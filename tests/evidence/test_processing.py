@@ -1,11 +1,14 @@
 import hashlib
-import subprocess
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evidence import services
 from evidence.models import Evidence
 from tests.factories import ReportFactory, jpeg_bytes
+
+# Every test here runs on a local folder and on the S3 server.
+pytestmark = pytest.mark.usefixtures("store")
 
 
 def attach(report, content: bytes, name="bukti.jpg"):
@@ -14,7 +17,7 @@ def attach(report, content: bytes, name="bukti.jpg"):
     )
 
 
-def test_processing_records_the_sha256_of_the_stored_original(db, settings):
+def test_processing_records_the_sha256_of_the_stored_original(db, store):
     content = jpeg_bytes(320, 240)
     item = attach(ReportFactory(), content)
     assert item.status == Evidence.Status.PENDING and item.sha256 == ""
@@ -22,11 +25,7 @@ def test_processing_records_the_sha256_of_the_stored_original(db, settings):
     item.refresh_from_db()
     assert item.status == Evidence.Status.READY and item.processed_at
     assert item.sha256 == hashlib.sha256(content).hexdigest()
-    path = settings.MEDIA_ROOT / item.file.name
-    assert (
-        subprocess.run(["sha256sum", str(path)], capture_output=True, text=True).stdout.split()[0]
-        == item.sha256
-    )
+    assert store.sha256(item.file.name) == item.sha256
     assert item.size == len(content)
     # The stored name is made of ids, not of the client's name.
     assert "bukti" not in item.file.name
@@ -64,7 +63,7 @@ def test_an_unknown_id_is_ignored(db):
     assert services.evidence_process(evidence_id="00000000-0000-0000-0000-000000000000") is None
 
 
-def test_stale_staged_uploads_are_removed(db, settings):
+def test_stale_staged_uploads_are_removed(db, store):
     import datetime as dt
 
     from django.utils import timezone
@@ -73,8 +72,7 @@ def test_stale_staged_uploads_are_removed(db, settings):
     fresh = services.staged_upload_create(upload=SimpleUploadedFile("b.jpg", b"b"))
     type(old).objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
     assert services.staged_upload_cleanup() == 1
-    assert not (settings.MEDIA_ROOT / old.file.name).exists()
-    assert (settings.MEDIA_ROOT / fresh.file.name).exists()
+    assert store.files("staging") == [fresh.file.name]
 
 
 def test_submission_enqueues_one_task_per_item_after_commit(
@@ -86,7 +84,9 @@ def test_submission_enqueues_one_task_per_item_after_commit(
     from tests.factories import valid_api_data
 
     sent = []
-    monkeypatch.setattr(tasks.evidence_process_task, "delay", lambda pk: sent.append(pk))
+    monkeypatch.setattr(
+        tasks.evidence_process_task, "apply_async", lambda args, queue: sent.append((args[0], queue))
+    )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(
             reverse("api:report_create"),
@@ -95,5 +95,10 @@ def test_submission_enqueues_one_task_per_item_after_commit(
         assert sent == []  # nothing before commit
     for callback in callbacks:
         callback()
-    assert sorted(sent) == sorted(str(pk) for pk in Evidence.objects.values_list("pk", flat=True))
-    assert len(sent) == 2
+    # By weight: the photo on the quick queue, the link (archiving) on the heavy one.
+    assert sorted(sent) == sorted(
+        (str(pk), "heavy" if kind == "link" else "quick")
+        for pk, kind in Evidence.objects.values_list("pk", "kind")
+    )
+    assert sorted(queue for _pk, queue in sent) == ["heavy", "quick"]
+    assert Evidence.objects.filter(queued_at__isnull=False).count() == 2

@@ -1,0 +1,275 @@
+"""The one storage layer for evidence files: originals, viewing copies, thumbnails, link archives, staged
+uploads (and, in other apps, letters and bundles) all live in `storages["evidence"]`.
+
+Two backends: a local folder (the embedded default, `MEDIA_ROOT`), whose writes are flushed to disk before
+they are reported done, and S3-compatible object storage through django-storages (MinIO, Ceph, AWS), chosen
+by `POSKO_S3_BUCKET`. Code outside this module never asks for a file's path: files are read and written as
+streams, in blocks, so a 2 GB video never sits in memory, and a decoder that needs a path gets a scratch
+copy (`local_copy`) that is removed when it is done.
+"""
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
+from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
+
+BLOCK = 1024 * 1024
+
+
+class DurableFileSystemStorage(FileSystemStorage):
+    """A local folder whose every written file is flushed (fsync) to the disk, and its folder entry too,
+    before `save()` returns: the report's transaction commits only after its originals are safe from a
+    power cut (PostgreSQL's own commit is durable; the files must be at least as durable as the rows that
+    name them)."""
+
+    def _save(self, name, content):
+        name = super()._save(name, content)
+        path = self.path(name)
+        for target, flags in ((path, os.O_RDONLY), (os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)):
+            fd = os.open(target, flags)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        return name
+
+
+class EvidenceS3Storage(S3Storage):
+    """S3-compatible object storage for evidence. Private objects (no ACL, signed URLs only), names made of
+    ids and overwritten in place (a re-run replaces its own derived copies), and transfers in bounded
+    chunks."""
+
+    def __init__(self, **settings):
+        # At most max_concurrency × chunk size in flight per transfer (2 × 8 MiB), so uploading or downloading
+        # a 2 GB video costs tens of megabytes of memory, not gigabytes.
+        transfer = TransferConfig(
+            multipart_threshold=8 * BLOCK, multipart_chunksize=8 * BLOCK, max_concurrency=2, max_io_queue=16
+        )
+        # Streams that cannot seek (an object copied from another) are read ahead this many parts at most.
+        transfer.max_in_memory_upload_chunks = 2
+        transfer.max_in_memory_download_chunks = 2
+        settings.setdefault("transfer_config", transfer)
+        # django-storages reads a file opened with .open() into a SpooledTemporaryFile that never rolls
+        # over to disk unless told so: past 1 MiB it goes to a temporary file.
+        settings.setdefault("max_memory_size", BLOCK)
+        super().__init__(**settings)
+
+    def key(self, name: str) -> str:
+        return self._normalize_name(clean_name(name))
+
+
+class _EvidenceStorage(LazyObject):
+    """`storages["evidence"]`, looked up when first used and again after STORAGES changes (tests switch
+    between the local folder and S3). Model fields keep this object, so they follow the setting."""
+
+    def _setup(self):
+        self._wrapped = storages["evidence"]
+
+
+evidence_storage: Storage = _EvidenceStorage()  # type: ignore[assignment]
+
+
+@receiver(setting_changed)
+def _storage_setting_changed(*, setting, **kwargs):
+    if setting in ("STORAGES", "MEDIA_ROOT"):
+        evidence_storage._wrapped = empty
+
+
+def _real(storage) -> Storage:
+    if isinstance(storage, LazyObject):
+        if storage._wrapped is empty:
+            storage._setup()
+        return storage._wrapped
+    return storage
+
+
+def is_s3(storage=None) -> bool:
+    return hasattr(_real(storage if storage is not None else evidence_storage), "bucket_name")
+
+
+def local_path(storage, name: str) -> Path | None:
+    """The file's path when the storage is a local folder, else None. Only for reading in this module and
+    for health checks: everything else goes through streams."""
+    try:
+        return Path(storage.path(name))
+    except NotImplementedError:
+        return None
+
+
+def _s3_object(storage, name: str):
+    real = _real(storage)
+    return real.bucket.Object(real.key(name))
+
+
+def _missing(exc) -> bool:
+    code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+    return code in ("404", "NoSuchKey", "NotFound")
+
+
+@contextlib.contextmanager
+def open_stream(storage, name: str) -> Iterator:
+    """A binary stream of the stored file, read from the storage as it is consumed (S3: one GET whose body
+    is read in blocks; local: the file). Raises FileNotFoundError when there is no such file."""
+    path = local_path(storage, name)
+    if path is not None:
+        with open(path, "rb") as fh:
+            yield fh
+        return
+    try:
+        body = _s3_object(storage, name).get()["Body"]
+    except ClientError as exc:
+        if _missing(exc):
+            raise FileNotFoundError(name) from exc
+        raise
+    try:
+        yield body
+    finally:
+        body.close()
+
+
+def read_range(storage, name: str, start: int, length: int) -> bytes:
+    """`length` bytes from offset `start` (fewer at the end of the file), without reading the rest."""
+    if length <= 0:
+        return b""
+    path = local_path(storage, name)
+    if path is not None:
+        with open(path, "rb") as fh:
+            fh.seek(start)
+            return fh.read(length)
+    try:
+        response = _s3_object(storage, name).get(Range=f"bytes={start}-{start + length - 1}")
+    except ClientError as exc:
+        if _missing(exc):
+            raise FileNotFoundError(name) from exc
+        if str(exc.response.get("Error", {}).get("Code")) == "InvalidRange":
+            return b""
+        raise
+    with contextlib.closing(response["Body"]) as body:
+        return body.read()
+
+
+def iter_blocks(stream, block: int = BLOCK) -> Iterator[bytes]:
+    while chunk := stream.read(block):
+        yield chunk
+
+
+@contextlib.contextmanager
+def local_copy(storage, name: str, scratch: Path | None = None) -> Iterator[Path]:
+    """A path to the file's bytes for libraries that need one: the file itself on a local folder (read
+    only), else a scratch copy streamed from the storage, removed when the block ends."""
+    path = local_path(storage, name)
+    if path is not None:
+        yield path
+        return
+    folder = Path(tempfile.mkdtemp(prefix="posko-copy-", dir=scratch))
+    target = folder / "copy"
+    try:
+        with open_stream(storage, name) as source, open(target, "wb") as out:
+            shutil.copyfileobj(source, out, BLOCK)
+        yield target
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def iter_files(storage, prefix: str) -> Iterator[tuple[str, float]]:
+    """(name, modified as a POSIX timestamp) of every file under `prefix`, listed page by page, so a
+    bucket of millions of objects is walked in bounded memory."""
+    prefix = prefix.rstrip("/") + "/"
+    root = local_path(storage, "")
+    if root is not None:
+        base = root / prefix
+        if not base.exists():
+            return
+        for folder, _dirs, files in os.walk(base):
+            for file in files:
+                full = Path(folder) / file
+                with contextlib.suppress(FileNotFoundError):
+                    yield full.relative_to(root).as_posix(), full.stat().st_mtime
+        return
+    real = _real(storage)
+    paginator = real.bucket.meta.client.get_paginator("list_objects_v2")
+    key_prefix = real.key(prefix)
+    location = real.location.strip("/") + "/" if real.location else ""
+    for page in paginator.paginate(Bucket=real.bucket_name, Prefix=key_prefix):
+        for entry in page.get("Contents", ()):
+            key = entry["Key"]
+            yield key[len(location) :], entry["LastModified"].timestamp()
+
+
+def presigned_url(storage, name: str, *, filename: str, content_type: str, seconds: int) -> str | None:
+    """A URL that hands the file over for `seconds`, as an attachment of the given type (S3 only; None on a
+    local folder). Signed for POSKO_S3_PUBLIC_ENDPOINT_URL when set, since browsers may reach the object
+    store under another name than the web nodes do."""
+    if not is_s3(storage):
+        return None
+    from django.conf import settings
+
+    real = _real(storage)
+    signer = real
+    public = settings.POSKO_S3_PUBLIC_ENDPOINT_URL
+    if public:
+        signer = EvidenceS3Storage(
+            **{**settings.STORAGES["evidence"].get("OPTIONS", {}), "endpoint_url": public}
+        )
+    return signer.url(
+        name,
+        parameters={
+            "ResponseContentDisposition": f'attachment; filename="{filename}"',
+            "ResponseContentType": content_type,
+            "ResponseCacheControl": "no-store",
+        },
+        expire=seconds,
+    )
+
+
+def storage_check(storage=None) -> dict:
+    """Whether the evidence storage can take new files: free space on a local folder (at least
+    POSKO_HEALTH_MIN_FREE_MB), or the bucket answering on S3."""
+    from django.conf import settings
+
+    storage = storage if storage is not None else evidence_storage
+    if is_s3(storage):
+        real = _real(storage)
+        # A client of its own with short timeouts and no retries: a health probe must answer in seconds.
+        client = boto3.session.Session().client(
+            "s3",
+            endpoint_url=real.endpoint_url,
+            region_name=real.region_name,
+            aws_access_key_id=real.access_key,
+            aws_secret_access_key=real.secret_key,
+            config=real.client_config.merge(
+                Config(connect_timeout=2, read_timeout=3, retries={"max_attempts": 1, "mode": "standard"})
+            ),
+        )
+        try:
+            client.head_bucket(Bucket=real.bucket_name)
+        except Exception as exc:  # noqa: BLE001 - any failure means the bucket cannot be used
+            return {"ok": False, "backend": "s3", "bucket": real.bucket_name, "error": exc.__class__.__name__}
+        return {"ok": True, "backend": "s3", "bucket": real.bucket_name}
+    root = local_path(storage, "")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        usage = shutil.disk_usage(root)
+    except OSError as exc:
+        return {"ok": False, "backend": "local", "error": exc.__class__.__name__}
+    free_mb = usage.free // (1024 * 1024)
+    ok = free_mb >= settings.POSKO_HEALTH_MIN_FREE_MB and os.access(root, os.W_OK)
+    return {
+        "ok": ok,
+        "backend": "local",
+        "free_mb": free_mb,
+        "min_free_mb": settings.POSKO_HEALTH_MIN_FREE_MB,
+    }
