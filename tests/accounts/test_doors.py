@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from knox.models import AuthToken
 
 from complaints.models import Region, Report, StaffProfile
-from complaints.services import access, workflow
+from complaints.services import access, registry, workflow
 from evidence.models import DuplicateMatch
 from tests import samples
 from tests.accounts.conftest import english, text
@@ -27,6 +27,8 @@ def case(people):
     """A case in investigation in Kota Probolinggo, with an identified reporter and a photo carrying GPS."""
     report = ReportFactory(reporter_email="siti@example.org", reporter_nik="3574014107900003")
     AccusedFactory(report=report)
+    # What intake indexes for search (terlapor, place, chronology): never the reporter.
+    Report.objects.filter(pk=report.pk).update(search_text=registry.report_search_text(report))
     process(attach(report, samples.jpeg_with_exif(), "IMG_1.jpg", "image/jpeg"))
     workflow.case_transition(report=report, user=people["relawan"], to_status=S.TRIAGE)
     return workflow.case_transition(report=report, user=people["relawan"], to_status=S.INVESTIGATION)
