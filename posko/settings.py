@@ -312,14 +312,15 @@ INSTALLED_APPS += [
     "knox",
     "accounts",  # last: its admin replaces the registrations of the apps above
 ]
-# The second factor is read from the session right after the user; the session limits are checked next; the
-# lockout middleware (django-axes) turns a refused sign-in into its 429 page, so it comes last.
+# The second factor is read from the session right after the user; the session limits are checked once
+# messages work (they tell why a session ended); the lockout middleware (django-axes) turns a refused sign-in
+# into its 429 page, so it comes last.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
 )
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "accounts.middleware.AccountSessionMiddleware",
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")

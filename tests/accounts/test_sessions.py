@@ -145,3 +145,19 @@ def test_a_password_change_follows_the_validators(client, people):
     data.update(new_password1="pengawas-netral-2024", new_password2="pengawas-netral-2024")
     assert client.post("/staf/akun/sandi/", data).status_code == 302
     assert client.get("/staf/").status_code == 200  # this session stays
+
+
+def test_the_account_page_costs_the_same_queries_with_more_sessions(client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_in(client, people["staf"])
+    client.get("/staf/akun/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/staf/akun/").status_code == 200
+    for _ in range(6):
+        type(client)().force_login(people["staf"])
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/staf/akun/")
+    assert page.content.decode().count('class="session-row"') == 7
+    assert len(many) == len(few)
