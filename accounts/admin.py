@@ -28,7 +28,7 @@ class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
     can_delete = True
     max_num = 1
-    extra = 0
+    extra = 1  # a user without a role gets an empty form to give one (no JavaScript needed)
     fields = ["role", "regions", "organisation"]
     autocomplete_fields = ["regions"]
     verbose_name = _("role and jurisdiction")

@@ -2,12 +2,15 @@
 sign-in; recovery codes; a safe `next`; a session verified by nothing is not trusted."""
 
 import base64
+import datetime as dt
 import re
 import time
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SignInEvent
@@ -15,7 +18,7 @@ from tests.accounts.conftest import english, password_step, sign_in, text
 from tests.factories import staff, totp_code, totp_device_for
 
 
-def test_it_signs_in_with_password_then_code(client, people):
+def test_it_signs_in_with_password_then_code(client, people, settings):
     """GIVEN an enrolled officer WHEN they give their password THEN they are not signed in yet; a wrong code
     is refused and recorded; the right one signs them in, verified by their authenticator."""
     officer = people["staf"]
@@ -26,11 +29,24 @@ def test_it_signs_in_with_password_then_code(client, people):
     wrong = client.post("/staf/masuk/kode/", {"code": "000000" if good != "000000" else "111111"})
     assert wrong.status_code == 400 and "tidak benar" in text(wrong)
     assert SignInEvent.objects.filter(user=officer, outcome="bad_code").count() == 1
+    # django-otp slows wrong codes down (by default 1 s, 2 s, 4 s …; a minute here, so that a slow machine
+    # cannot outwait it): right away even the right code waits.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    throttled = client.post("/staf/masuk/kode/", {"code": totp_code(totp_device_for(officer))})
+    assert throttled.status_code == 400 and "Coba lagi setelah" in text(throttled)
+    _move_throttle_clock()
     done = client.post("/staf/masuk/kode/", {"code": totp_code(totp_device_for(officer))})
     assert done.status_code == 302 and done["Location"] == "/staf/"
     assert client.get("/staf/").status_code == 200
     assert client.session[DEVICE_ID_SESSION_KEY] == totp_device_for(officer).persistent_id
     assert SignInEvent.objects.filter(user=officer, outcome="success").count() == 1
+
+
+def _move_throttle_clock():
+    """As if the back-off after a wrong code had passed (the clock is moved, not waited for)."""
+    past = timezone.now() - dt.timedelta(minutes=5)
+    TOTPDevice.objects.update(throttling_failure_timestamp=past)
+    StaticDevice.objects.update(throttling_failure_timestamp=past)
 
 
 def test_a_code_is_not_accepted_twice(client, people):
@@ -90,6 +106,7 @@ def test_the_first_sign_in_enrols_an_authenticator_and_gives_recovery_codes(clie
     client.post("/staf/keluar/")
     password_step(client, "baru")
     assert client.post("/staf/masuk/kode/", {"code": codes[0]}).status_code == 400  # used up
+    _move_throttle_clock()
     assert client.post("/staf/masuk/kode/", {"code": codes[1].upper()}).status_code == 302
 
 
