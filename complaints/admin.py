@@ -1,7 +1,38 @@
+"""The admin (the Admin role only, issue 9): configuration is edited here (regions, elections, categories,
+referral agencies; users in accounts.admin); what the workflow owns is shown read-only (reports and their
+status, case number and chronology, terlapor, events, clarification minutes, assessments, referrals), because
+it changes only through the services, which write the events. The reporter's identity is not shown here at all,
+nor can it be searched or filtered on: revealing it is a logged act on the case page."""
+
 from django.contrib import admin
 
-from complaints.models import Accused, Election, Region, Report, ReportEvent, ViolationCategory
+from complaints.models import (
+    Accused,
+    Assessment,
+    Clarification,
+    ClarificationAttachment,
+    Election,
+    Person,
+    Referral,
+    ReferralAgency,
+    Region,
+    Report,
+    ReportEvent,
+    ViolationCategory,
+)
+from evidence.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from evidence.models import Evidence
+
+# Never shown, searched, filtered or sorted on in the admin.
+HIDDEN_REPORT_FIELDS = (
+    "reporter_name",
+    "reporter_address",
+    "reporter_phone",
+    "reporter_email",
+    "reporter_nik",
+    "pin_hash",
+    "pin_salt",
+)
 
 
 @admin.register(Region)
@@ -41,15 +72,20 @@ class ViolationCategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_en", "slug", "legal_basis"]
 
 
-class AccusedInline(admin.TabularInline):
+@admin.register(ReferralAgency)
+class ReferralAgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "valid_from", "valid_until"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+class AccusedInline(ReadOnlyInline):
     model = Accused
-    extra = 0
-    raw_id_fields = ["region"]
+    fields = ["name", "nip", "asn_type", "position", "agency", "region"]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyInline):
     model = Evidence
-    extra = 0
     fields = [
         "position",
         "kind",
@@ -61,25 +97,19 @@ class EvidenceInline(admin.TabularInline):
         "status",
         "status_reason",
     ]
-    readonly_fields = ["kind", "original_name", "url", "size", "sha256", "status", "status_reason"]
-    can_delete = False
     show_change_link = True
 
 
-class ReportEventInline(admin.TabularInline):
+class ReportEventInline(ReadOnlyInline):
     model = ReportEvent
-    extra = 0
-    readonly_fields = ["at", "actor", "from_status", "to_status", "note"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ["at", "kind", "actor", "from_status", "to_status", "note"]
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "tracking_code",
+        "case_number",
         "election",
         "status",
         "kind",
@@ -89,49 +119,105 @@ class ReportAdmin(admin.ModelAdmin):
         "incident_date",
         "created_at",
     ]
-    list_filter = ["status", "kind", "late", "anonymous", "election", "reporter_type", "categories"]
+    list_filter = ["status", "kind", "late", "anonymous", "election", "categories"]
     search_fields = [
         "tracking_code",
+        "case_number",
         "chronology",
         "incident_place",
         "accused__name",
         "accused__nip",
         "accused__agency",
-        "reporter_name",
     ]
     date_hierarchy = "created_at"
-    raw_id_fields = ["incident_region"]
-    readonly_fields = [
+    fields = [
         "tracking_code",
-        "pin_hash",
-        "pin_salt",
+        "case_number",
+        "election",
+        "kind",
+        "status",
+        "status_changed_at",
+        "late",
+        "filing_deadline",
+        "anonymous",
+        "reporter_type",
+        "incident_date",
+        "known_date",
+        "incident_region",
+        "incident_place",
+        "categories",
+        "chronology",
+        "witnesses",
+        "registered_at",
+        "assigned_to",
+        "priority",
+        "merged_into",
+        "decision_extended",
+        "clarification_skip_reason",
+        "outcome",
+        "closed_at",
+        "due_on",
         "created_at",
         "updated_at",
-        "status_changed_at",
     ]
-    filter_horizontal = ["categories"]
+    readonly_fields = fields
     inlines = [AccusedInline, EvidenceInline, ReportEventInline]
     list_select_related = ["election", "incident_region"]
 
+    def lookup_allowed(self, lookup, value, request=None):
+        """Django's admin lets a URL filter on any field of the model (`?reporter_phone__startswith=08`):
+        counting the results would then tell who reported. Not on these fields."""
+        if lookup.split("__")[0] in HIDDEN_REPORT_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
 
 @admin.register(Accused)
-class AccusedAdmin(admin.ModelAdmin):
+class AccusedAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "nip", "asn_type", "position", "agency", "region", "report"]
     list_filter = ["asn_type"]
     search_fields = ["name", "nip", "agency", "position", "report__tracking_code"]
-    raw_id_fields = ["report", "region"]
     list_select_related = ["report", "region"]
 
 
 @admin.register(ReportEvent)
-class ReportEventAdmin(admin.ModelAdmin):
-    list_display = ["report", "at", "from_status", "to_status", "actor"]
-    list_filter = ["to_status"]
+class ReportEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["report", "at", "kind", "from_status", "to_status", "actor"]
+    list_filter = ["kind", "to_status"]
     search_fields = ["report__tracking_code", "note"]
-    raw_id_fields = ["report"]
+    list_select_related = ["report", "actor"]
 
-    def has_change_permission(self, request, obj=None):
-        return False  # append-only
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ClarificationAttachmentInline(ReadOnlyInline):
+    model = ClarificationAttachment
+    fields = ["original_name", "sha256", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Clarification)
+class ClarificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["report", "scheduled_for", "place", "minutes_recorded_at"]
+    search_fields = ["report__tracking_code", "report__case_number", "place"]
+    list_select_related = ["report"]
+    inlines = [ClarificationAttachmentInline]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["report", "decision", "criminal_element", "recommended_sanction", "decided_at", "author"]
+    list_filter = ["decision", "criminal_element"]
+    search_fields = ["report__tracking_code", "report__case_number"]
+    list_select_related = ["report", "author"]
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["report", "agency", "letter_number", "sent_on", "outcome", "outcome_recorded_at"]
+    list_filter = ["agency", "outcome"]
+    search_fields = ["report__tracking_code", "report__case_number", "letter_number"]
+    list_select_related = ["report", "agency"]
+
+
+@admin.register(Person)
+class PersonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "nip", "agency", "created_at"]
+    search_fields = ["name", "nip", "agency"]

@@ -1,12 +1,14 @@
 """The staff API (/api/v1/cases/): the same permissions and jurisdictions as the staff pages, with session or
-token authentication. Thin doors into the same selectors and services."""
+token authentication (django-rest-knox tokens, `Authorization: Token …`: stored hashed, with expiry, made and
+revoked by their owner on the account page). Thin doors into the same selectors and services."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from knox.auth import TokenAuthentication
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +17,7 @@ from complaints import deadlines
 from complaints.models import Report
 from complaints.selectors import cases as case_selectors
 from complaints.services import access, workflow
+from evidence.access import can_see_location, metadata_masked
 
 
 class CaseListSerializer(serializers.Serializer):
@@ -49,7 +52,14 @@ class CaseEvidenceSerializer(serializers.Serializer):
     url = serializers.CharField()
     sha256 = serializers.CharField()
     size = serializers.IntegerField(allow_null=True)
-    metadata = serializers.JSONField()
+    metadata = serializers.SerializerMethodField()
+
+    def get_metadata(self, obj) -> dict:
+        """Recorded coordinates only for those who may see them; others get {"recorded": true}."""
+        request = self.context.get("request")
+        if request is not None and can_see_location(request.user):
+            return obj.metadata or {}
+        return metadata_masked(obj.metadata)
 
 
 class CaseEventSerializer(serializers.Serializer):
@@ -65,7 +75,7 @@ class CaseDetailSerializer(CaseListSerializer):
     chronology = serializers.CharField()
     incident_place = serializers.CharField()
     anonymous = serializers.BooleanField()
-    evidence = CaseEvidenceSerializer(many=True)
+    evidence = CaseEvidenceSerializer(many=True)  # nested: shares this serializer's context (the request)
     timeline = CaseEventSerializer(many=True, source="events.all")
     deadlines = serializers.SerializerMethodField()
     allowed_moves = serializers.SerializerMethodField()
@@ -79,7 +89,9 @@ class CaseDetailSerializer(CaseListSerializer):
 
 
 class StaffAPIView(APIView):
-    authentication_classes = [SessionAuthentication, TokenAuthentication]
+    # The token scheme first: a request without credentials, or with a revoked or expired token, gets 401
+    # with a WWW-Authenticate header (DRF asks the first scheme), not 403.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
     def initial(self, request, *args, **kwargs):

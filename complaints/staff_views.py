@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -103,10 +104,20 @@ def case_queue_view(request):
             "form": form,
             **page,
             "query": query.urlencode(),
-            "assignees": User.objects.filter(posko__isnull=False, is_active=True).order_by("username"),
+            "assignees": access.case_workers_near(request.user),
             "role": access.role_of(request.user),
         },
     )
+
+
+def _next_or(request, fallback: str) -> str:
+    """`next` from the form when it points into this site; otherwise the fallback (no open redirect)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
 @login_required
@@ -117,7 +128,7 @@ def case_bulk(request):
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:200]
     action = request.POST.get("action", "")
     reports = list(access.reports_for_user(request.user).filter(pk__in=ids))
-    done, failed = 0, []
+    done, failed, reasons = 0, [], []
     for report in reports:
         try:
             if action == "claim":
@@ -137,7 +148,10 @@ def case_bulk(request):
             else:
                 raise ValidationError(_("Unknown action."))
             done += 1
-        except (PermissionDenied, ValidationError, workflow.Conflict):
+        except ValidationError as exc:  # says why (e.g. the assignee cannot see this case)
+            failed.append(report.tracking_code)
+            reasons.append(f"{report.tracking_code}: {' '.join(exc.messages)}")
+        except (PermissionDenied, workflow.Conflict):
             failed.append(report.tracking_code)
     if done:
         messages.success(request, _("%(n)d report(s) updated.") % {"n": done})
@@ -147,7 +161,9 @@ def case_bulk(request):
             _("Not changed (not allowed now, or changed by someone else): %(codes)s")
             % {"codes": ", ".join(failed)},
         )
-    return redirect(request.POST.get("next") or reverse("staff:home"))
+    for reason in reasons[:10]:
+        messages.warning(request, reason)
+    return redirect(_next_or(request, reverse("staff:home")))
 
 
 @login_required
@@ -156,6 +172,7 @@ def case_detail(request, pk: int):
     user = request.user
     moves = workflow.allowed_moves(report, user)
     clock = deadlines.case_clock(report)
+    hints = case_selectors.duplicate_hints(user, report) if report.is_open else {"visible": [], "outside": 0}
     checklist = [
         (
             _("Reporter identified (name, address, contact)"),
@@ -181,8 +198,9 @@ def case_detail(request, pk: int):
             "clock": clock,
             "checklist": checklist,
             "status_labels": dict(S.choices),
-            "suggestions": case_selectors.duplicate_suggestions(user, report) if report.is_open else [],
-            "items": list(report.evidence.all()),
+            "suggestions": hints["visible"],
+            "duplicates_outside": hints["outside"],
+            "items": case_selectors.evidence_for_display(user, list(report.evidence.all())),
             "region_path": selectors.region_path(report.incident_region),
             "can_open_originals": can_open_originals(user),
             "can_reveal": access.can_reveal_identity(user),
@@ -193,7 +211,7 @@ def case_detail(request, pk: int):
             # Loaded with the case (select_related); a missing one-to-one raises instead of answering None.
             "assessment": _related_or_none(report, "assessment"),
             "referral": _related_or_none(report, "referral"),
-            "assignees": User.objects.filter(posko__isnull=False, is_active=True).order_by("username"),
+            "assignees": access.case_workers_for(report),
             "decisions": Assessment.Decision.choices,
             "sanctions": ViolationCategory.Sanction.choices,
             "outcomes": Referral.Outcome.choices,
@@ -352,7 +370,7 @@ def staff_report_evidence(request, pk: int):
         "complaints/staff_report_evidence.html",
         {
             "report": report,
-            "items": list(report.evidence.all()),
+            "items": case_selectors.evidence_for_display(request.user, list(report.evidence.all())),
             "region_path": selectors.region_path(report.incident_region),
             "can_open_originals": can_open_originals(request.user),
         },

@@ -14,11 +14,31 @@ from evidence.models import Evidence, LinkCapture
 
 
 def can_view(user) -> bool:
-    return bool(user.is_active and user.is_staff and user.has_perm("evidence.view_evidence"))
+    """By permission alone: `is_staff` is the admin's door (issue 9), not a sign of case work."""
+    return bool(user.is_active and user.has_perm("evidence.view_evidence"))
 
 
 def can_open_originals(user) -> bool:
     return can_view(user) and user.has_perm("evidence.view_original")
+
+
+def can_see_location(user) -> bool:
+    """Where a photo or video was taken is often where the reporter stood. Its coordinates are shown to those
+    who may open originals (which carry them in their metadata anyway); everyone else sees only that a location
+    was recorded."""
+    return can_open_originals(user)
+
+
+LOCATION_KEYS = ("gps", "location")
+
+
+def metadata_masked(metadata: dict | None) -> dict:
+    """Metadata with recorded coordinates replaced by {"recorded": true}."""
+    masked = dict(metadata or {})
+    for key in LOCATION_KEYS:
+        if masked.get(key):
+            masked[key] = {"recorded": True}
+    return masked
 
 
 def evidence_for_user(request, pk, *, original: bool = False) -> Evidence:

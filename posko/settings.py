@@ -5,6 +5,7 @@ tasks in-process, local-memory cache. Production sets DATABASE_URL, CELERY_BROKE
 and ALLOWED_HOSTS.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -30,7 +31,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.PoskoAdminConfig",  # Django's admin, on the Admin role's own site (issue 9)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,7 +42,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "complaints",
@@ -387,7 +387,7 @@ if env_bool("SECURE_PROXY_SSL", False):
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -465,6 +465,65 @@ except ValueError as _exc:
 # The exports app's model and the statuses that mean "running", counted when that app is installed.
 POSKO_METRICS_EXPORT_MODEL = env_str("POSKO_METRICS_EXPORT_MODEL", "exports.Export")
 POSKO_METRICS_EXPORT_RUNNING = env_list("POSKO_METRICS_EXPORT_RUNNING", ["queued", "running"])
+
+# --- Staff accounts (issue 9): second factor, lockout, sessions, password reset, API tokens --------------------
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "knox",
+    "accounts",  # last: its admin replaces the registrations of the apps above
+]
+# The second factor is read from the session right after the user; the session limits are checked once
+# messages work (they tell why a session ended); the lockout middleware (django-axes) turns a refused sign-in
+# into its 429 page, so it comes last.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "accounts.middleware.AccountSessionMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# Lockout: per user name after POSKO_SIGNIN_MAX_FAILURES failed passwords, per client address only after
+# POSKO_SIGNIN_MAX_FAILURES_PER_ADDRESS (an office shares one address); failures are forgotten
+# POSKO_SIGNIN_WINDOW_SECONDS after the latest one, which is also how long a lockout lasts.
+POSKO_SIGNIN_MAX_FAILURES = env_int("POSKO_SIGNIN_MAX_FAILURES", 10, minimum=1)
+POSKO_SIGNIN_MAX_FAILURES_PER_ADDRESS = env_int("POSKO_SIGNIN_MAX_FAILURES_PER_ADDRESS", 100, minimum=1)
+POSKO_SIGNIN_WINDOW_SECONDS = env_int("POSKO_SIGNIN_WINDOW_SECONDS", 900, minimum=1)
+AXES_FAILURE_LIMIT = POSKO_SIGNIN_MAX_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(seconds=POSKO_SIGNIN_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.SignInLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.services.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout do not prolong it, so the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in accounts.SignInEvent
+AXES_VERBOSE = False
+
+# Second factor: TOTP (RFC 6238) apps and single-use recovery codes, through django-otp.
+OTP_TOTP_ISSUER = "Posko"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Seconds between a right password and the code, before the sign-in starts again.
+POSKO_2FA_PENDING_SECONDS = env_int("POSKO_2FA_PENDING_SECONDS", 300, minimum=30)
+
+# Sessions end after POSKO_SESSION_IDLE_SECONDS without a request, and POSKO_SESSION_MAX_SECONDS after sign-in.
+SESSION_COOKIE_AGE = env_int("POSKO_SESSION_IDLE_SECONDS", 3600, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = True
+POSKO_SESSION_MAX_SECONDS = env_int("POSKO_SESSION_MAX_SECONDS", 12 * 3600, minimum=60)
+# A password-reset link works this long (seconds).
+PASSWORD_RESET_TIMEOUT = env_int("POSKO_PASSWORD_RESET_SECONDS", 3600, minimum=60)
+
+# Staff API tokens (django-rest-knox): SHA-512 digests in the database, each with an expiry.
+POSKO_API_TOKEN_MAX_DAYS = env_int("POSKO_API_TOKEN_MAX_DAYS", 90, minimum=1)
+POSKO_API_TOKENS_PER_USER = env_int("POSKO_API_TOKENS_PER_USER", 10, minimum=1)
+REST_KNOX = {"TOKEN_TTL": dt.timedelta(days=POSKO_API_TOKEN_MAX_DAYS), "AUTO_REFRESH": False}
 
 CELERY_BEAT_SCHEDULE = {
     "evidence-sweep": {"task": "evidence.sweep", "schedule": float(POSKO_SWEEP_SECONDS)},

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as account_views
 from complaints import api, staff_api, staff_views, views
 from evidence import views as evidence_views
 from posko.health import healthz
@@ -25,7 +26,7 @@ staff_patterns = [
     path("kasus/<int:pk>/", staff_views.case_detail, name="case"),
     path("kasus/<int:pk>/aksi/<slug:action>/", staff_views.case_action, name="case_action"),
     path("terlapor/<int:pk>/", staff_views.person_detail, name="person"),
-    path("masuk/", auth_views.LoginView.as_view(template_name="staff/login.html"), name="login"),
+    path("masuk/", account_views.SignInView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("laporan/<int:pk>/", staff_views.staff_report_evidence, name="report_evidence"),
     path("bukti/<uuid:pk>/salinan/", evidence_views.evidence_copy, {"which": "view"}, name="evidence_view"),
@@ -52,6 +53,7 @@ api_patterns = [
 urlpatterns = [
     path("", include((complaint_patterns, "complaints"))),
     path("staf/", include((staff_patterns, "staff"))),
+    path("staf/", include(("accounts.urls", "accounts"))),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

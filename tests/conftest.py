@@ -82,6 +82,40 @@ def queues_purge() -> None:
                 conn.default_channel.queue_purge(queue)
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_on_test_logins(monkeypatch):
+    """`client.force_login(user)` is a test shortcut past authentication: let it stand for the second factor
+    too, as django_otp.login does after a right code, so that a force-logged-in staff user is signed in as in
+    production. `client.login(...)` checks the password (through the lockout, with a request) and does the
+    same. Tests of signing in itself go through the real pages."""
+    from django.contrib.auth import authenticate
+    from django.http import HttpRequest
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from accounts.services import session_mark_verified
+        from tests.factories import totp_device_for
+
+        session = self.session
+        session_mark_verified(session, totp_device_for(user))
+        session.save()
+
+    def login(self, **credentials):
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        user = authenticate(request, **credentials)
+        if user is None:
+            return False
+        force_login(self, user)
+        return True
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "login", login)
+
+
 @pytest.fixture
 def ref_data(transactional_db):
     reference_data_ensure()

@@ -135,12 +135,42 @@ class AccusedFactory(factory.django.DjangoModelFactory):
 STAFF_PASSWORD = "posko-test-password-1"
 
 
-def staff(username: str, role: str, regions=("35.74",), password: str = STAFF_PASSWORD):
-    """A staff user with a role and a jurisdiction (region codes), as the staff service makes them."""
+def staff(username: str, role: str, regions=("35.74",), password: str = STAFF_PASSWORD, *, enrolled=True):
+    """A staff user with a role and a jurisdiction (region codes), as the staff service makes them; enrolled
+    for the second factor (an authenticator whose codes tests compute with `totp_code`) unless told not."""
     from django.contrib.auth.models import User
 
     from complaints.services.staff import staff_save
 
     user = User.objects.create_user(username, f"{username}@posko.test", password)
     staff_save(user=user, role=role, regions=list(regions))
+    if enrolled:
+        totp_device_for(user)
     return User.objects.get(pk=user.pk)
+
+
+def totp_device_for(user):
+    """The user's confirmed authenticator (TOTP device), made when they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_code(device, *, at: float | None = None) -> str:
+    """The code an authenticator app shows for this device now (or at Unix time `at`), never one the device
+    has already accepted (django-otp refuses a time step twice): the next step's code, which it still
+    accepts (tolerance 1), when this step's was used."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = at if at is not None else time.time()
+    step = totp.t()
+    if step <= device.last_t:
+        if device.last_t + 1 > step + device.tolerance:
+            raise RuntimeError("this device's codes for the next steps are used up: wait for the clock")
+        totp.time += (device.last_t + 1 - step) * device.step
+    return f"{totp.token():0{device.digits}d}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from complaints.models import Accused, Message, Report, ReportEvent
 from complaints.services.access import has_role, reports_for_user
+from evidence.access import can_see_location
 from evidence.models import DuplicateMatch, Evidence
 
 S = Report.Status
@@ -145,8 +146,26 @@ def case_for_user(user, pk: int) -> Report | None:
 
 
 def duplicate_suggestions(user, report: Report) -> list[dict]:
-    """Other open reports that look like the same case: from evidence matches (same file, same link, similar
-    photo) and from the terlapor (same NIP, or same name and agency)."""
+    """Other reports in the user's jurisdiction that look like the same case: from evidence matches (same file,
+    same link, similar photo) and from the terlapor (same NIP, or same name and agency)."""
+    return duplicate_hints(user, report)["visible"]
+
+
+def duplicate_hints(user, report: Report) -> dict:
+    """`visible`: the look-alike reports this user may open, named; `outside`: how many others match but lie
+    outside the user's jurisdiction (never named: a tracking code would point at a report they may not see)."""
+    found = _duplicate_candidates(report)
+    visible = _named_suggestions(user, report, found)
+    shown = {s["report"].pk for s in visible}
+    outside = (
+        Report.objects.filter(pk__in=[pk for pk in found if pk not in shown]).exclude(status=S.MERGED).count()
+        if len(found) > len(shown)
+        else 0
+    )
+    return {"visible": visible, "outside": outside}
+
+
+def _duplicate_candidates(report: Report) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {}
     evidence_ids = [e.pk for e in report.evidence.all()]
     for other_report, kind in DuplicateMatch.objects.filter(evidence_id__in=evidence_ids).values_list(
@@ -161,6 +180,10 @@ def duplicate_suggestions(user, report: Report) -> list[dict]:
         .values_list("report_id", flat=True)
     ):
         found.setdefault(other_report, set()).add("terlapor")
+    return found
+
+
+def _named_suggestions(user, report: Report, found: dict[int, set[str]]) -> list[dict]:
     candidates = (
         reports_for_user(user)
         .filter(pk__in=found)
@@ -175,6 +198,25 @@ def duplicate_suggestions(user, report: Report) -> list[dict]:
         "terlapor": "same terlapor",
     }
     return [{"report": r, "reasons": sorted(labels[k] for k in found[r.pk])} for r in candidates]
+
+
+def evidence_for_display(user, items: list) -> list:
+    """Prepare evidence items for a staff page: `visible_matches` (look-alikes in reports this user may open),
+    `outside_matches` (how many lie elsewhere, never named) and `location_shown` (coordinates only for those who
+    may open originals, which carry them anyway; others see "location recorded")."""
+    other_reports = {m.other.report_id for item in items for m in item.matches.all()}
+    visible = (
+        set(reports_for_user(user).filter(pk__in=other_reports).values_list("pk", flat=True))
+        if other_reports
+        else set()
+    )
+    location = can_see_location(user)
+    for item in items:
+        matches = list(item.matches.all())
+        item.visible_matches = [m for m in matches if m.other.report_id in visible]
+        item.outside_matches = len(matches) - len(item.visible_matches)
+        item.location_shown = location
+    return items
 
 
 def person_cases(user, person) -> QuerySet:

@@ -63,8 +63,52 @@ def reports_for_user(user, qs: QuerySet | None = None) -> QuerySet:
 
 
 def can_reveal_identity(user) -> bool:
-    """Bawaslu staff and above may reveal a reporter (each time with a reason, logged); volunteers never."""
-    return has_role(user, R.STAF)
+    """Who holds the permission `complaints.reveal_reporter` (the officer and coordinator roles) may reveal a
+    reporter, each time with a reason, logged; a role's rank alone never suffices."""
+    return bool(role_of(user)) and user.has_perm("complaints.reveal_reporter")
+
+
+CASE_ROLES = (R.RELAWAN, R.STAF, R.KOORDINATOR)
+
+
+def codes_covering(region_code: str) -> list[str]:
+    """The region and every region above it: '35', '35.74', '35.74.04' for '35.74.04'. A jurisdiction that
+    holds any of them covers the region."""
+    parts = region_code.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def case_workers_for(report: Report) -> QuerySet:
+    """Active users with a case-working role whose jurisdiction covers this report: the people a case may be
+    assigned to."""
+    from django.contrib.auth.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            posko__role__in=CASE_ROLES,
+            posko__regions__code__in=codes_covering(report.incident_region_id),
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def case_workers_near(user) -> QuerySet:
+    """Active case workers whose jurisdiction overlaps this user's (for the queue's bulk assignment; each case
+    is still checked on its own)."""
+    from django.contrib.auth.models import User
+
+    qs = User.objects.filter(is_active=True, posko__role__in=CASE_ROLES)
+    codes = jurisdiction_codes(user)
+    if codes is None:
+        return qs.order_by("username")
+    overlap = Q(pk__in=[])
+    for code in codes:
+        overlap |= Q(posko__regions__code__in=codes_covering(code)) | Q(
+            posko__regions__code__startswith=code + "."
+        )
+    return qs.filter(overlap).distinct().order_by("username")
 
 
 def report_visible(user, report_id) -> bool:

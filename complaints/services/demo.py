@@ -1,5 +1,6 @@
 """Demo accounts and about fifty realistic reports, for trying Posko out (bin/run loads them)."""
 
+import base64
 import datetime as dt
 import io
 import random
@@ -9,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw
 
 from complaints.models import Election, Region, Report, ReportEvent, ViolationCategory
@@ -17,6 +19,9 @@ from complaints.services.staff import staff_save
 from evidence import services as evidence_services
 
 DEMO_PASSWORD = "posko-demo"
+# Every demo account signs in with a second factor like production, all with this one TOTP secret (base32, as
+# authenticator apps take it; printed in the README and by bin/run). Never use it for a real account.
+DEMO_TOTP_SECRET = "POSKODEMOPOSKODEMOPOSKODEMOPOSKO"
 ACCOUNTS = [
     ("admin", "admin", "Admin Posko"),
     ("koordinator", "koordinator", "Koordinator Kota Probolinggo"),
@@ -110,18 +115,27 @@ def _demo_photo(index: int, rng: random.Random) -> bytes:
 
 def demo_accounts_ensure() -> list[str]:
     """Create the demo accounts (password DEMO_PASSWORD), one per role, all covering Jawa Timur (35), where
-    the demo reports are; existing accounts are left as they are."""
+    the demo reports are, each enrolled for the second factor with DEMO_TOTP_SECRET. Existing accounts keep
+    their password and role; a demo account without an authenticator gets the demo one."""
     created = []
     for username, role, full_name in ACCOUNTS:
-        if User.objects.filter(username=username).exists():
-            continue
-        first, _, last = full_name.partition(" ")
-        user = User.objects.create_user(
-            username, f"{username}@posko.local", DEMO_PASSWORD, first_name=first, last_name=last
-        )
-        staff_save(user=user, role=role, regions=["35"], organisation=full_name)
-        created.append(username)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            first, _, last = full_name.partition(" ")
+            user = User.objects.create_user(
+                username, f"{username}@posko.local", DEMO_PASSWORD, first_name=first, last_name=last
+            )
+            staff_save(user=user, role=role, regions=["35"], organisation=full_name)
+            created.append(username)
+        demo_second_factor_ensure(user)
     return created
+
+
+def demo_second_factor_ensure(user: User) -> None:
+    """Enrol a demo account with the shared demo TOTP secret, unless it has an authenticator already."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+        TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=True)
 
 
 def demo_reports_ensure(*, count: int = 50, seed: int = 2024) -> int:

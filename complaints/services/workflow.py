@@ -23,7 +23,7 @@ from complaints.models import (
     ReportEvent,
     StaffProfile,
 )
-from complaints.services.access import has_role
+from complaints.services.access import CASE_ROLES, has_role, report_visible, role_of
 
 S = Report.Status
 R = StaffProfile.Role
@@ -66,6 +66,20 @@ MOVES = {
 }
 # Volunteers may reject spam only while a report is still theirs to triage.
 REJECT_ROLE = {S.SUBMITTED: R.RELAWAN, S.TRIAGE: R.RELAWAN, S.NEEDS_INFO: R.RELAWAN}
+# What volunteers handle: reports not yet handed on to Bawaslu.
+TRIAGE = frozenset({S.SUBMITTED, S.TRIAGE, S.NEEDS_INFO})
+
+
+def _require_open(report: Report) -> None:
+    if report.status not in OPEN:
+        raise ValidationError(
+            _("This case is “%(status)s”: nothing more can be done on it.")
+            % {"status": report.get_status_display()}
+        )
+
+
+def _volunteer_only(user) -> bool:
+    return has_role(user, R.RELAWAN) and not has_role(user, R.STAF)
 
 
 def allowed_moves(report: Report, user) -> list[str]:
@@ -181,15 +195,34 @@ def _register(report: Report, now: dt.datetime) -> None:
 
 
 def case_assign(*, report: Report, user, assignee) -> None:
+    """Give an open case to someone who may work on it: a case worker whose jurisdiction covers it, and past
+    triage (handed on to Bawaslu) an officer or coordinator. Volunteers assign only to themselves."""
     if not has_role(user, R.RELAWAN) or (assignee and assignee != user and not has_role(user, R.STAF)):
         raise PermissionDenied(_("You may not assign cases to others."))
+    _require_open(report)
+    if assignee is not None:
+        name = assignee.get_full_name() or assignee.username
+        if role_of(assignee) not in CASE_ROLES or not report_visible(assignee, report.pk):
+            raise ValidationError(
+                _("%(name)s cannot see this case (it is outside their jurisdiction): it was not assigned.")
+                % {"name": name}
+            )
+        if report.status not in TRIAGE and not has_role(assignee, R.STAF):
+            raise ValidationError(
+                _(
+                    "This case has left triage: it goes to Bawaslu staff, and %(name)s is a volunteer. It "
+                    "was not assigned."
+                )
+                % {"name": name}
+            )
     Report.objects.filter(pk=report.pk).update(assigned_to=assignee)
     _event(report, user, E.ASSIGN, data={"assignee": assignee.username if assignee else None})
 
 
 def case_set_priority(*, report: Report, user, priority: int) -> None:
-    if not has_role(user, R.RELAWAN):
-        raise PermissionDenied
+    if not has_role(user, R.RELAWAN) or (_volunteer_only(user) and report.status not in TRIAGE):
+        raise PermissionDenied(_("Volunteers set priorities only while a report is in triage."))
+    _require_open(report)
     Report.objects.filter(pk=report.pk).update(priority=priority)
     _event(report, user, E.PRIORITY, data={"priority": priority})
 
@@ -210,6 +243,7 @@ def message_send(
         raise ValidationError(_("The message is empty."))
     if not has_role(user, R.RELAWAN):
         raise PermissionDenied
+    _require_open(report)
     with transaction.atomic():
         if question:
             case_transition(
@@ -308,6 +342,19 @@ def case_merge(*, duplicate: Report, into: Report, user, note: str = "") -> Repo
         raise ValidationError(_("Merge into the main case, not into itself or into a merged report."))
     if not has_role(user, R.RELAWAN):
         raise PermissionDenied
+    # Both cases must be this user's to see: a case outside the jurisdiction is not there for them.
+    if not (report_visible(user, duplicate.pk) and report_visible(user, into.pk)):
+        raise PermissionDenied(_("You may merge only cases in your jurisdiction."))
+    if duplicate.status == S.MERGED:
+        raise Conflict(S.MERGED)  # merged a moment ago, most likely by the same click
+    if duplicate.status not in OPEN:
+        raise ValidationError(_("Only an open report can be merged into another case."))
+    if into.status in (S.REJECTED, S.STOPPED, S.MERGED):
+        raise ValidationError(_("A report cannot be merged into a rejected, stopped or merged case."))
+    if _volunteer_only(user) and duplicate.status not in TRIAGE:
+        raise PermissionDenied(
+            _("This case has left triage: only Bawaslu staff may merge it into another case.")
+        )
     with transaction.atomic():
         now = timezone.now()
         updated = Report.objects.filter(
@@ -375,6 +422,8 @@ def clarification_minutes(*, clarification: Clarification, user, minutes: str, f
 
     if not has_role(user, R.STAF):
         raise PermissionDenied
+    if clarification.report.status not in (S.INVESTIGATION, S.CLARIFICATION):
+        raise ValidationError(_("Minutes are recorded during investigation or clarification."))
     if not minutes.strip():
         raise ValidationError(_("Write the minutes (berita acara)."))
     with transaction.atomic():
@@ -407,6 +456,8 @@ def clarification_minutes(*, clarification: Clarification, user, minutes: str, f
 def clarification_skip(*, report: Report, user, reason: str) -> None:
     if not has_role(user, R.STAF):
         raise PermissionDenied
+    if report.status not in (S.INVESTIGATION, S.CLARIFICATION):
+        raise ValidationError(_("Clarification is skipped during investigation or clarification."))
     if len(reason.strip()) < 10:
         raise ValidationError(_("Give a reason of at least 10 characters."))
     Report.objects.filter(pk=report.pk).update(clarification_skip_reason=reason.strip())
@@ -502,6 +553,8 @@ def referral_record(
 def referral_outcome(*, report: Report, user, outcome: str, sanction: str, note: str) -> Referral:
     if not has_role(user, R.STAF):
         raise PermissionDenied
+    if report.status != S.REFERRED:
+        raise ValidationError(_("The agency's outcome is recorded while the case waits for it (forwarded)."))
     referral = Referral.objects.filter(report=report).first()
     if referral is None:
         raise ValidationError(_("There is no referral to record an outcome for."))
@@ -516,6 +569,8 @@ def decision_extend(*, report: Report, user, reason: str) -> None:
     """Use the extension the law allows when more information is needed (once)."""
     if not has_role(user, R.STAF):
         raise PermissionDenied
+    if report.status not in (S.INVESTIGATION, S.CLARIFICATION, S.ASSESSMENT):
+        raise ValidationError(_("The decision deadline is extended while the case is being handled."))
     if report.decision_extended or not reason.strip():
         raise ValidationError(_("The deadline can be extended once, with a reason."))
     Report.objects.filter(pk=report.pk).update(decision_extended=True)

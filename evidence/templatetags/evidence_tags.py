@@ -35,7 +35,9 @@ LABELS = [
 ]
 
 
-def _value(key, value):
+def _value(key, value, show_location: bool):
+    if key in ("gps", "location") and not show_location:
+        return _("location recorded")
     if key in ("gps", "location") and isinstance(value, dict):
         text = f"{value.get('latitude')}, {value.get('longitude')}"
         return text + (f" ({value['altitude']} m)" if "altitude" in value else "")
@@ -45,12 +47,14 @@ def _value(key, value):
 
 
 @register.filter
-def metadata_rows(metadata: dict) -> list[tuple[str, object]]:
+def metadata_rows(metadata: dict, show_location: bool = False) -> list[tuple[str, object]]:
+    """Labelled metadata rows. Coordinates only with `show_location` (evidence.access.can_see_location):
+    by default a page says no more than "location recorded"."""
     metadata = dict(metadata or {})
     if metadata.get("orientation") == 1:
         del metadata["orientation"]  # "upright" says nothing
     return [
-        (label, _value(key, metadata[key]))
+        (label, _value(key, metadata[key], bool(show_location)))
         for key, label in LABELS
         if key in metadata and metadata[key] not in (None, "", False)
     ]

@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from complaints.models import Report
 from complaints.services.demo import DEMO_PASSWORD
@@ -8,9 +9,11 @@ from evidence.models import Evidence
 
 def test_seed_demo_makes_accounts_and_reports_once(db, settings):
     call_command("seed_demo", reports=12)
+    request = RequestFactory().post("/staf/masuk/")
     for username in ("admin", "koordinator", "staf", "relawan"):
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
-    assert authenticate(username="relawan", password=DEMO_PASSWORD).groups.filter(name="relawan").exists()
+        assert authenticate(request, username=username, password=DEMO_PASSWORD) is not None
+    relawan = authenticate(request, username="relawan", password=DEMO_PASSWORD)
+    assert relawan.groups.filter(name="relawan").exists()
     assert Report.objects.count() == 12
     assert Report.objects.values("election").distinct().count() == 2
     assert Evidence.objects.filter(kind="photo").count() >= 12

@@ -38,9 +38,13 @@ def test_the_staff_report_page_lists_evidence_with_metadata_and_previews(client,
     page = as_(client, people, "volunteer").get(reverse("staff:report_evidence", args=[item.report_id]))
     assert page.status_code == 200
     text = page.content.decode()
-    assert item.sha256 in text and "SM-A546E" in text and "-7.7543, 113.2159" in text
+    assert item.sha256 in text and "SM-A546E" in text
+    # Where the photo was taken is where the reporter may have stood: a volunteer sees only that it was recorded.
+    assert "-7.7543" not in text and "113.2159" not in text and "lokasi tercatat" in text
     assert reverse("staff:evidence_thumb", args=[item.pk]) in text
     assert reverse("staff:evidence_original", args=[item.pk]) not in text  # no original for a volunteer
+    officer = as_(client, people, "officer").get(reverse("staff:report_evidence", args=[item.report_id]))
+    assert "-7.7543, 113.2159" in officer.content.decode()
 
 
 @pytest.mark.parametrize(

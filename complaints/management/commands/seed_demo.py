@@ -1,6 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from complaints.services.demo import ACCOUNTS, DEMO_PASSWORD, demo_accounts_ensure, demo_reports_ensure
+from complaints.services.demo import (
+    ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    demo_accounts_ensure,
+    demo_reports_ensure,
+)
 
 
 class Command(BaseCommand):
@@ -14,6 +20,9 @@ class Command(BaseCommand):
         made = demo_reports_ensure(count=reports)
         if created:
             self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD!r}): {', '.join(created)}")
+        self.stdout.write(
+            f"Demo accounts sign in with an authenticator app set to the secret {DEMO_TOTP_SECRET}"
+        )
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(ACCOUNTS)} accounts, {made} new demo reports")
         )
