@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from complaints import api, staff_api, staff_views, views
 from evidence import views as evidence_views
+from exports import urls as exports_urls
 from posko.health import healthz
 
 complaint_patterns = [
@@ -57,6 +58,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    # --- Exports (issue 8) ---
+    path("staf/ekspor/", include((exports_urls.staff_patterns, "exports"))),
+    path("api/v1/", include((exports_urls.api_patterns, "exports_api"))),
+    path(".well-known/", include((exports_urls.wellknown_patterns, "wellknown"))),
 ]
 
 if settings.POSKO_BENCH_VIEWS:

@@ -16,6 +16,8 @@ ROLE_PERMISSIONS = {
         "complaints.change_report",
         "complaints.reveal_reporter",
         "complaints.register_case",
+        "exports.export_case",
+        "exports.export_recap",
     ],
     R.KOORDINATOR: [
         "evidence.view_evidence",
@@ -25,6 +27,8 @@ ROLE_PERMISSIONS = {
         "complaints.reveal_reporter",
         "complaints.register_case",
         "complaints.approve_referral",
+        "exports.export_case",
+        "exports.export_recap",
     ],
     R.ADMIN: [],  # admins are superusers
 }
