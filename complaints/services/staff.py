@@ -7,6 +7,14 @@ from django.db import transaction
 from complaints.models import Region, StaffProfile
 
 R = StaffProfile.Role
+# Letters and signed scans of a case (the casefiles app, issue 8): Bawaslu staff and coordinators, never
+# volunteers (letters name the reporter).
+CASEFILE_PERMISSIONS = [
+    "casefiles.issue_letter",
+    "casefiles.view_letter",
+    "casefiles.add_signedscan",
+    "casefiles.view_signedscan",
+]
 ROLE_PERMISSIONS = {
     R.RELAWAN: ["evidence.view_evidence", "complaints.view_report"],
     R.STAF: [
@@ -16,6 +24,7 @@ ROLE_PERMISSIONS = {
         "complaints.change_report",
         "complaints.reveal_reporter",
         "complaints.register_case",
+        *CASEFILE_PERMISSIONS,
     ],
     R.KOORDINATOR: [
         "evidence.view_evidence",
@@ -25,6 +34,7 @@ ROLE_PERMISSIONS = {
         "complaints.reveal_reporter",
         "complaints.register_case",
         "complaints.approve_referral",
+        *CASEFILE_PERMISSIONS,
     ],
     R.ADMIN: [],  # admins are superusers
 }
