@@ -338,3 +338,11 @@ CELERY_TASK_ROUTES.update(
     {"exports.build": {"queue": POSKO_QUEUE_HEAVY}, "exports.sweep": {"queue": POSKO_QUEUE_SWEEP}}
 )
 CELERY_BEAT_SCHEDULE["exports-sweep"] = {"task": "exports.sweep", "schedule": 600.0}
+
+# --- Case files and letters (issue 8) ---------------------------------------------------------------------------
+# The casefiles app sits above complaints and evidence (case-file PDFs, letters, signed scans, reporter notices).
+INSTALLED_APPS.append("casefiles")
+# Reporters' notices are issued by a task on the quick queue when a case moves.
+CELERY_TASK_ROUTES["casefiles.notice_issue"] = {"queue": POSKO_QUEUE_QUICK}
+# Largest signed scan staff may upload (PDF, JPEG or PNG), in MB.
+POSKO_SCAN_MAX_BYTES = env_int("POSKO_SCAN_MAX_MB", 20, minimum=1) * 1024 * 1024

@@ -48,6 +48,12 @@ api_patterns = [
     path("cases/<int:pk>/messages/", staff_api.CaseMessage.as_view(), name="case_message"),
 ]
 
+# --- Case files and letters (issue 8) ---
+from casefiles import urls as casefile_urls  # noqa: E402
+
+staff_patterns += casefile_urls.staff_patterns
+complaint_patterns += casefile_urls.public_patterns
+
 urlpatterns = [
     path("", include((complaint_patterns, "complaints"))),
     path("staf/", include((staff_patterns, "staff"))),

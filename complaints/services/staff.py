@@ -7,6 +7,14 @@ from django.db import transaction
 from complaints.models import Region, StaffProfile
 
 R = StaffProfile.Role
+# Letters and signed scans of a case (the casefiles app, issue 8): Bawaslu staff and coordinators, never
+# volunteers (letters name the reporter).
+CASEFILE_PERMISSIONS = [
+    "casefiles.issue_letter",
+    "casefiles.view_letter",
+    "casefiles.add_signedscan",
+    "casefiles.view_signedscan",
+]
 ROLE_PERMISSIONS = {
     R.RELAWAN: ["evidence.view_evidence", "complaints.view_report"],
     R.STAF: [
@@ -18,6 +26,7 @@ ROLE_PERMISSIONS = {
         "complaints.register_case",
         "exports.export_case",
         "exports.export_recap",
+        *CASEFILE_PERMISSIONS,
     ],
     R.KOORDINATOR: [
         "evidence.view_evidence",
@@ -29,6 +38,7 @@ ROLE_PERMISSIONS = {
         "complaints.approve_referral",
         "exports.export_case",
         "exports.export_recap",
+        *CASEFILE_PERMISSIONS,
     ],
     R.ADMIN: [],  # admins are superusers
 }

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from complaints.services.demo import ACCOUNTS, DEMO_PASSWORD, demo_accounts_ensure, demo_reports_ensure
+from complaints.signals import demo_seeded
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, reports, **options):
         created = demo_accounts_ensure()
         made = demo_reports_ensure(count=reports)
+        demo_seeded.send(sender=self.__class__)
         if created:
             self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD!r}): {', '.join(created)}")
         self.stdout.write(
