@@ -389,7 +389,7 @@ def _build_bundle(export: Export) -> None:
     stream = _save_stream(export, bundle.bundle_stream(export, report, key, entries, withheld, progress))
     keys.key_mark_used(key_row)
     with transaction.atomic():
-        _done(export, stream, progress, items_total=len(entries))
+        _done(export, stream, progress, items_total=len(entries), bytes_total=progress.bytes)
         _timeline(export, stream, key_sha256=key.fingerprint, files=len(entries))
         CustodyEvent.objects.bulk_create(
             CustodyEvent(
