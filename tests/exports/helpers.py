@@ -4,6 +4,7 @@ tools a recipient of a bundle uses on it (unzip, sha256sum, openssl), run as rea
 
 import datetime as dt
 import http.server
+import importlib
 import io
 import subprocess
 import threading
@@ -55,6 +56,14 @@ class Site:
         self.server.server_close()
 
 
+def casefile_defaults_ensure() -> None:
+    """The default letter texts and form models casefiles' data migration makes: a transactional test (one
+    with a real worker) empties the tables after itself, so the next one makes them again (idempotent)."""
+    from django.apps import apps
+
+    importlib.import_module("casefiles.migrations.0002_defaults").forwards(apps, None)
+
+
 def office_make() -> Office:
     office = Office(
         name="Badan Pengawas Pemilihan Umum",
@@ -96,6 +105,7 @@ def archived_link(report, url: str, position: int):
 def rich_case(people, *, site_url: str | None = None, letters: bool = True) -> Report:
     """A registered case with two photos (one carrying GPS), a video, a PDF, links archived from `site_url`
     (with a Chromium screenshot when screenshots are on), a clarification, two letters and a signed scan."""
+    casefile_defaults_ensure()
     office_make()
     report = ReportFactory(reporter_email="siti@example.org", reporter_nik="3574014107900003")
     AccusedFactory(report=report, nip="198001012005011002", asn_type="pns")
