@@ -284,7 +284,7 @@ def test_api_case_export(client, people, case):
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        ({"kind": "zip", "reason": REASON}, "bundle"),
+        ({"kind": "zip", "reason": REASON}, "bundel"),
         ({"kind": "bundle"}, "10"),
         ({"kind": "bundle", "reason": REASON, "include_identity": "maybe"}, "include_identity"),
     ],
@@ -315,7 +315,7 @@ def test_api_recap_export(client, people, case):
         ({"late": "sometimes"}, "late"),
         ({"region": "Jawa"}, "region"),
         ({"election": "pemilu-1955"}, "election"),
-        (["status"], "object"),
+        (["status"], "objek"),
     ],
 )
 def test_api_recap_bad_filters_are_a_clear_400(client, people, filters, words):
