@@ -334,7 +334,7 @@ def recap_rows(qs: QuerySet, *, chunk_rows: int | None = None, on_chunk: Callabl
             # (an OR of the two conditions would make it sort the whole queue again for every chunk).
             page = page.extra(  # noqa: S610 (constant SQL, values as parameters)
                 where=['("complaints_report"."created_at", "complaints_report"."id") > (%s, %s)'],
-                params=list(after),
+                params=[connection.ops.adapt_datetimefield_value(after[0]), after[1]],
             )
         chunk = list(page.values(*REPORT_VALUES)[:chunk_rows])
         if not chunk:
