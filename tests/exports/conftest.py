@@ -48,12 +48,18 @@ def case(people):
 
 @pytest.fixture
 def export_worker(ref_data, settings, tmp_path, export_key_file):
-    """A real Celery worker process, signing with the same key file as the test."""
+    """A real Celery worker process, signing with the same key file as the test; it archives links (with a
+    Chromium screenshot) from the local servers tests start."""
     if django_settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.fail("CELERY_BROKER_URL is not set: run the suite with bin/test, which starts Redis")
     queues_purge()
-    worker = Worker(
-        settings.MEDIA_ROOT, tmp_path / "worker.log", env={"POSKO_EXPORT_KEY": str(export_key_file)}
-    ).start()
+    env = {
+        "POSKO_EXPORT_KEY": str(export_key_file),
+        "POSKO_ARCHIVE_LINKS": "1",
+        "POSKO_ARCHIVE_ALLOW_PRIVATE": "1",
+        "POSKO_ARCHIVE_SCREENSHOTS": "1",
+        "POSKO_ARCHIVE_TIMEOUT_SECONDS": "10",
+    }
+    worker = Worker(settings.MEDIA_ROOT, tmp_path / "worker.log", env=env).start()
     yield worker
     worker.stop()

@@ -8,6 +8,7 @@ import importlib
 import io
 import subprocess
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from casefiles.services.scans import scan_upload
 from complaints.models import Region, Report
 from complaints.services import workflow
 from evidence import services as evidence_services
+from evidence.models import Evidence
 from tests.factories import AccusedFactory, ReportFactory
 from tests.samples import image_bytes, jpeg_with_exif, pdf_bytes, video_bytes
 
@@ -94,15 +96,27 @@ def attach(report, content: bytes, name: str, content_type: str, position: int):
     return item
 
 
-def archived_link(report, url: str, position: int):
+def archived_link(report, url: str, position: int, *, worker=None):
+    """A link archived by the pipeline: in this process, or by `worker` (a real worker process: in a test
+    process that already drives Chromium for a browser test, Playwright cannot start a second session)."""
     item = evidence_services.evidence_attach_link(report=report, url=url, position=position)
-    evidence_services.evidence_process(evidence_id=item.pk)
+    if worker is None:
+        evidence_services.evidence_process(evidence_id=item.pk)
+    else:
+        evidence_services.evidence_enqueue([item.pk])
+        deadline = time.monotonic() + 90
+        while not (
+            item.captures.exclude(screenshot="").exists()
+            and Evidence.objects.get(pk=item.pk).status == "ready"
+        ):
+            assert time.monotonic() < deadline, worker.log_path.read_text()[-3000:]
+            time.sleep(0.3)
     item.refresh_from_db()
     assert item.captures.exists(), item.steps
     return item
 
 
-def rich_case(people, *, site_url: str | None = None, letters: bool = True) -> Report:
+def rich_case(people, *, site_url: str | None = None, letters: bool = True, worker=None) -> Report:
     """A registered case with two photos (one carrying GPS), a video, a PDF, links archived from `site_url`
     (with a Chromium screenshot when screenshots are on), a clarification, two letters and a signed scan."""
     casefile_defaults_ensure()
@@ -116,8 +130,8 @@ def rich_case(people, *, site_url: str | None = None, letters: bool = True) -> R
     attach(report, video_bytes(), "VID_0001.mp4", "video/mp4", 2)
     attach(report, pdf_bytes(), "surat undangan kampanye.pdf", "application/pdf", 3)
     if site_url:
-        archived_link(report, f"{site_url}/camat.kanigaran/posts/123456789", 4)
-        archived_link(report, f"{site_url}/reel/987654321", 5)
+        archived_link(report, f"{site_url}/camat.kanigaran/posts/123456789", 4, worker=worker)
+        archived_link(report, f"{site_url}/reel/987654321", 5, worker=worker)
     if letters:
         officer = people["officer"]
         workflow.case_transition(report=report, user=officer, to_status=S.CLARIFICATION)

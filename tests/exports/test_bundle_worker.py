@@ -39,23 +39,16 @@ def flip(path, offset=None):
     path.write_bytes(bytes(data))
 
 
-@pytest.fixture
-def archiving(settings):
-    settings.POSKO_ARCHIVE_LINKS = True
-    settings.POSKO_ARCHIVE_ALLOW_PRIVATE = True
-    settings.POSKO_ARCHIVE_SCREENSHOTS = True
-    settings.POSKO_ARCHIVE_TIMEOUT_SECONDS = 10
-
-
 def test_a_bundle_built_by_a_worker_verifies_with_sha256sum_and_openssl(
-    export_worker, client, people, archiving, tmp_path
+    export_worker, client, people, tmp_path
 ):
     """GIVEN a case with photos, a video, a PDF, two archived links (WARC and screenshot), letters and a scan
     WHEN the officer exports the bundle from the case page and a real worker builds it
+    (the links are archived by the worker, with Chromium screenshots)
     THEN the downloaded ZIP unpacks, `sha256sum -c SHA256SUMS` and `openssl pkeyutl -verify -rawin` succeed,
     AND changing one byte of any file fails sha256sum on that file, of SHA256SUMS fails openssl."""
     with Site() as site:
-        case = rich_case(people, site_url=site.url)
+        case = rich_case(people, site_url=site.url, worker=export_worker)
     client.force_login(people["officer"])
     response = client.post(
         reverse("exports:case_create", args=[case.pk]), {"kind": "bundle", "reason": REASON}
