@@ -175,3 +175,10 @@ def test_a_real_worker_issues_the_notice_from_the_quick_queue(celery_worker_proc
     [notice] = notices(report)
     assert notice.kind == K.NOTICE_REGISTERED and notice.emailed_at is not None
     assert notice.file.open("rb").read().startswith(b"%PDF")
+
+
+def test_no_email_for_a_reporter_who_gave_no_address(people, office, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = registered_case(people, reporter_email="")
+    [notice] = notices(report)
+    assert notice.emailed_at is None and mail.outbox == []
