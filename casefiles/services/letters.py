@@ -224,8 +224,8 @@ def _check_kind(report: Report, kind: str, clarification) -> None:
         assessment = _related(report, "assessment")
         if assessment is None or assessment.decision == "not_violation":
             raise ValidationError(_("A referral letter needs an assessment that decided on a violation."))
-    if kind in Letter.NOTICES and not report.case_number and kind != K.NOTICE_REGISTERED:
-        raise ValidationError(_("The case has no number yet."))
+    if kind in Letter.NOTICES and not report.case_number:
+        raise ValidationError(_("The case has no number yet: notices are sent from registration on."))
 
 
 def _next_number(office: Office, template, when) -> tuple[int, int, str]:

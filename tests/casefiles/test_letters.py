@@ -209,3 +209,22 @@ def test_bundle_documents_lists_every_letter_version_and_scan(people, office):
         assert document.size == len(content)
     assert "versi 2" in documents[1].label and first.number in documents[1].label
     assert "Model B.1" in documents[3].label
+
+
+def test_a_referral_letter_goes_to_the_receiving_agency(client, people, office):
+    """From the case page with no addressee typed: the agency of the day for the case (BKN since 24 Aug 2024)."""
+    from django.urls import reverse
+
+    from tests.casefiles.conftest import assessed
+
+    report = registered_case(people)
+    clarified(report, people)
+    assessed(report, people)
+    client.force_login(people["staf"])
+    response = client.post(reverse("staff:letter_issue", args=[report.pk]), {"kind": "penerusan"})
+    assert response.status_code == 302
+    letter = Letter.objects.get(report=report, kind=Letter.Kind.REFERRAL)
+    assert letter.recipient_role == "agency" and "Badan Kepegawaian Negara" in letter.recipient_name
+    text = squeeze(pdf_text(stored_bytes(letter)))
+    for expected in ("Badan Kepegawaian Negara", "Budi Santoso", report.case_number, "1 (satu) berkas"):
+        assert squeeze(expected) in text
