@@ -4,7 +4,7 @@ office and year, never overwritten: a correction is a new version), and signed p
 Letters follow the structure of Indonesian official letters (kop surat; Nomor, Sifat, Lampiran, Perihal; Yth.;
 body; place and date; signatory with position) and the forms annexed to Bawaslu's regulations on handling
 violations: Perbawaslu 7/2022 (Pemilu, "Formulir Model B") and Perbawaslu 8/2020 as amended by Perbawaslu
-9/2024 (Pilkada). See casefiles/migrations/0002_defaults.py for what was found of those forms and cited."""
+9/2024 (Pilkada). See casefiles/defaults.py for what was found of those forms and cited."""
 
 import uuid
 

@@ -76,11 +76,8 @@ def _names(text: str) -> list[str]:
         ) from None
 
 
-def placeholder_check(text: str, allowed, *, sample: dict | None = None) -> None:
-    """Refuse a text that names a placeholder outside `allowed`, has a stray brace, or a format that does not
-    fit its value. The message names the culprits and lists what is allowed."""
-    names = _names(text)
-    unknown = sorted({n for n in names if n not in allowed})
+def _unknown_check(text: str, allowed) -> None:
+    unknown = sorted({n for n in _names(text) if n not in allowed})
     if unknown:
         raise ValidationError(
             _("Unknown placeholder(s): %(unknown)s. Allowed: %(allowed)s.")
@@ -90,13 +87,22 @@ def placeholder_check(text: str, allowed, *, sample: dict | None = None) -> None
             },
             code="unknown_placeholder",
         )
-    values = sample or dict.fromkeys(allowed, "x")
+
+
+def _format(text: str, values: dict) -> str:
     try:
-        text.format_map(values)
+        return text.format_map(values)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise ValidationError(
             _("A placeholder's format does not fit its value: %(error)s") % {"error": exc}, code="format"
         ) from None
+
+
+def placeholder_check(text: str, allowed, *, sample: dict | None = None) -> None:
+    """Refuse a text that names a placeholder outside `allowed`, has a stray brace, or a format that does not
+    fit its value. The message names the culprits and lists what is allowed."""
+    _unknown_check(text, allowed)
+    _format(text, sample or dict.fromkeys(allowed, "x"))
 
 
 def number_pattern_check(pattern: str) -> None:
@@ -110,9 +116,9 @@ def number_pattern_check(pattern: str) -> None:
 
 def placeholder_fill(text: str, values: dict, allowed) -> str:
     """Fill a checked text. Checked again here: a row changed behind the admin's back must not reach into
-    anything either."""
-    placeholder_check(text, allowed)
-    return text.format_map(values)
+    anything either (only the allowed plain names are looked up)."""
+    _unknown_check(text, allowed)
+    return _format(text, values)
 
 
 def _help(allowed) -> str:

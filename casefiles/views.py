@@ -93,7 +93,10 @@ def letter_issue_view(request, pk: int):
                 recipient_detail=data["recipient_detail"],
                 accused_id=int(data["accused"]) if data["accused"] else None,
                 clarification=clarification,
-                agency=data["recipient_name"] or _default_agency(report),
+                # Only a referral names an agency; other letters say the referral's own, if any.
+                agency=(data["recipient_name"] or _default_agency(report))
+                if data["kind"] == Letter.Kind.REFERRAL
+                else "",
             )
         except ValidationError as exc:
             form.add_error(None, exc)

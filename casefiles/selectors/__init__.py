@@ -89,7 +89,11 @@ def bundle_documents(report: Report) -> list[BundleDocument]:
         SignedScan.objects.filter(report=report).select_related("form_model").order_by("uploaded_at", "id")
     )
     for index, scan in enumerate(scans, start=1):
-        name = slugify(f"model {scan.form_model.code}" if scan.form_model.code else scan.form_model.name)[:40]
+        name = slugify(
+            f"model {scan.form_model.code.replace('.', ' ')}"
+            if scan.form_model.code
+            else scan.form_model.name
+        )[:40]
         extension = _EXTENSIONS.get(scan.content_type, "bin")
         documents.append(
             BundleDocument(

@@ -137,7 +137,7 @@ def labels() -> dict:
     }
 
 
-def _evidence_row(item: Evidence, number: str, include_identity: bool) -> dict:
+def _evidence_row(item: Evidence, number: str, include_identity: bool, labels: dict) -> dict:
     meta = item.metadata or {}
     captured = meta.get("taken_at") or meta.get("creation_time") or ""
     device = " ".join(
@@ -163,7 +163,7 @@ def _evidence_row(item: Evidence, number: str, include_identity: bool) -> dict:
         name = f"{name} · {item.caption}"
     return {
         "no": number,
-        "kind": str(item.get_kind_display()),
+        "kind": labels[item.kind],
         "name": name,
         "size": filesizeformat(item.size) if item.size else DASH,
         "sha256": item.sha256 or DASH,
@@ -349,9 +349,12 @@ def casefile_data(
         for c in report.categories.all()
     ]
 
+    # Labels looked up once: a case may have hundreds of items.
+    item_labels = {k: str(v) for k, v in [*Evidence.Kind.choices, *Evidence.Status.choices]}
+    word = _("Evidence")
     evidence_rows, thumbs, links = [], [], []
     for index, item in enumerate(items, start=1):
-        evidence_rows.append(_evidence_row(item, str(index), include_identity))
+        evidence_rows.append(_evidence_row(item, str(index), include_identity, item_labels))
         thumb = (
             pictures.add(f"e{index}.jpg", item.thumbnail)
             if item.thumbnail
@@ -363,8 +366,8 @@ def casefile_data(
             thumbs.append(
                 {
                     "path": thumb,
-                    "caption": f"{_('Evidence')} {index} · {item.get_kind_display()}",
-                    "alt": f"{_('Evidence')} {index}: {item.get_kind_display()} {item.original_name}".strip(),
+                    "caption": f"{word} {index} · {item_labels[item.kind]}",
+                    "alt": f"{word} {index}: {item_labels[item.kind]} {item.original_name}".strip(),
                 }
             )
         if item.kind == Evidence.Kind.LINK:
@@ -418,7 +421,7 @@ def casefile_data(
                 "title": f"{_('Supporting report')} {s_index}",
                 "rows": rows,
                 "evidence": [
-                    _evidence_row(item, f"{s_index}.{i}", include_identity)
+                    _evidence_row(item, f"{s_index}.{i}", include_identity, item_labels)
                     for i, item in enumerate(other.evidence.all(), start=1)
                 ],
             }
@@ -494,11 +497,12 @@ def casefile_data(
     for s_index, other in enumerate(supporting, start=1):
         for i, item in enumerate(other.evidence.all(), start=1):
             numbers[item.pk] = f"{s_index}.{i}"
+    actions = {k: str(v) for k, v in CustodyEvent.Action.choices}
     custody = [
         {
             "at": _when(c.at),
             "actor": c.actor.username if c.actor else DASH,
-            "action": str(c.get_action_display()),
+            "action": actions.get(c.action, c.action),
             "item": numbers.get(c.evidence_id, DASH),
             "reason": c.reason,
             "sha256": c.sha256 or DASH,

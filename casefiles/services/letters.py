@@ -224,8 +224,8 @@ def _check_kind(report: Report, kind: str, clarification) -> None:
         assessment = _related(report, "assessment")
         if assessment is None or assessment.decision == "not_violation":
             raise ValidationError(_("A referral letter needs an assessment that decided on a violation."))
-    if kind in Letter.NOTICES and not report.case_number and kind != K.NOTICE_REGISTERED:
-        raise ValidationError(_("The case has no number yet."))
+    if kind in Letter.NOTICES and not report.case_number:
+        raise ValidationError(_("The case has no number yet: notices are sent from registration on."))
 
 
 def _next_number(office: Office, template, when) -> tuple[int, int, str]:
@@ -367,8 +367,9 @@ def letter_correct(*, letter: Letter, user, reason: str) -> Letter:
     new = None
     try:
         with transaction.atomic(), translation.override("id"):
+            # Lock this version: two corrections at once make one new version, not two.
             old = (
-                Letter.objects.select_for_update()
+                Letter.objects.select_for_update(of=("self",))
                 .select_related("office", "report", "clarification")
                 .get(pk=letter.pk)
             )
@@ -378,13 +379,27 @@ def letter_correct(*, letter: Letter, user, reason: str) -> Letter:
             template = template_for(old.office, old.kind)
             if template is None:
                 raise ValidationError(_("There is no text for this kind of letter."))
+            stored = old.values or {}
+            if old.recipient_role in (R.REPORTER, R.TERLAPOR):
+                # Taken again from the case: a correction is how a fixed name or position reaches the letter.
+                _role, name, detail = _recipient(
+                    report,
+                    old.kind,
+                    old.recipient_role,
+                    name="",
+                    detail="",
+                    accused_id=stored.get("_accused"),
+                    agency="",
+                )
+            else:
+                name, detail = old.recipient_name, old.recipient_detail
             new = Letter(
                 report=report,
                 office=old.office,
                 kind=old.kind,
                 recipient_role=old.recipient_role,
-                recipient_name=old.recipient_name,
-                recipient_detail=old.recipient_detail,
+                recipient_name=name,
+                recipient_detail=detail,
                 year=old.year,
                 sequence=old.sequence,
                 version=old.version + 1,
@@ -395,18 +410,18 @@ def letter_correct(*, letter: Letter, user, reason: str) -> Letter:
                 issued_by=user,
                 issued_at=now,
             )
-            agency = (old.values or {}).get("_agency") or ""
+            agency = stored.get("_agency") or ""
             values = letter_values(
                 report,
                 old.office,
                 number=old.number,
                 when=now,
-                recipient=old.recipient_name,
+                recipient=name,
                 clarification=old.clarification,
                 agency=agency,
             )
             new.subject = placeholder_fill(template.subject, values, LETTER_PLACEHOLDERS)[:300]
-            new.values = {**values, "_accused": (old.values or {}).get("_accused"), "_agency": agency}
+            new.values = {**values, "_accused": stored.get("_accused"), "_agency": agency}
             _store(new, _typeset(new, template, values))
             new.save(force_insert=True)
             _record(report, user, "letter_corrected", new, f"{new} · {reason.strip()}")

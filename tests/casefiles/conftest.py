@@ -48,6 +48,28 @@ def office_make(region="35.74", **overrides) -> Office:
     return office
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # These tests make many staff accounts; their passwords guard nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _casefile_defaults(request):
+    """Tests on a transactional database start from an emptied database: load the default letter texts and
+    form models again (ordinary tests keep the ones migration 0002 loaded)."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        defaults_ensure()
+
+
+def defaults_ensure() -> None:
+    from casefiles.defaults import defaults_load
+    from casefiles.models import FormModel, LetterTemplate
+
+    defaults_load(LetterTemplate, FormModel)
+
+
 @pytest.fixture
 def office(db):
     return office_make()
