@@ -77,9 +77,7 @@ def office_make() -> Office:
         city="Probolinggo",
         signatory_name="Ahmad Dahlan",
         signatory_position="Ketua Bawaslu Kota Probolinggo",
-        # Not {seq:03d}: casefiles.placeholders.placeholder_fill re-checks a pattern with text samples, so a
-        # numeric format spec fails there (reported to the lead; casefiles is another branch).
-        number_pattern="{seq}/{type_code}/{office_code}/{month_roman}/{year}",
+        number_pattern="{seq:03d}/{type_code}/{office_code}/{month_roman}/{year}",
     )
     office.full_clean()
     office.save()
