@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "complaints",
     "evidence",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -538,3 +539,30 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=POSKO_DIGEST_HOUR, minute=5),
     },
 }
+
+# --- Exports: signed case bundles, case files, recaps (issue 8) -------------------------------------------------
+# The office's Ed25519 export key, which signs every bundle's SHA256SUMS: the PEM itself, or the path of a PEM
+# file (manage.py export_key_new makes one). Unset, a key is made in POSKO_EXPORT_KEY_FILE on first use.
+POSKO_EXPORT_KEY = env_str("POSKO_EXPORT_KEY")
+POSKO_EXPORT_KEY_FILE = Path(env_str("POSKO_EXPORT_KEY_FILE", str(VAR_DIR / "posko-export-key.pem")))
+# Hours a finished export can be downloaded; the sweep removes it afterwards.
+POSKO_EXPORT_TTL_HOURS = env_int("POSKO_EXPORT_TTL_HOURS", 24, minimum=1)
+# Cases read per chunk by a recap (a fixed number of queries per chunk).
+POSKO_EXPORT_CHUNK_ROWS = env_int("POSKO_EXPORT_CHUNK_ROWS", 2000, minimum=1)
+# A build may run this long (s); one with no progress saved for POSKO_EXPORT_STALE_SECONDS is taken up again
+# (its worker died), at most POSKO_EXPORT_MAX_ATTEMPTS times.
+POSKO_EXPORT_SOFT_TIME_LIMIT = env_int("POSKO_EXPORT_SOFT_TIME_LIMIT", 3600, minimum=10)
+POSKO_EXPORT_STALE_SECONDS = env_int("POSKO_EXPORT_STALE_SECONDS", 300, minimum=10)
+POSKO_EXPORT_MAX_ATTEMPTS = env_int("POSKO_EXPORT_MAX_ATTEMPTS", 3, minimum=1)
+CELERY_TASK_ROUTES.update(
+    {"exports.build": {"queue": POSKO_QUEUE_HEAVY}, "exports.sweep": {"queue": POSKO_QUEUE_SWEEP}}
+)
+CELERY_BEAT_SCHEDULE["exports-sweep"] = {"task": "exports.sweep", "schedule": 600.0}
+
+# --- Case files and letters (issue 8) ---------------------------------------------------------------------------
+# The casefiles app sits above complaints and evidence (case-file PDFs, letters, signed scans, reporter notices).
+INSTALLED_APPS.append("casefiles")
+# Reporters' notices are issued by a task on the quick queue when a case moves.
+CELERY_TASK_ROUTES["casefiles.notice_issue"] = {"queue": POSKO_QUEUE_QUICK}
+# Largest signed scan staff may upload (PDF, JPEG or PNG), in MB.
+POSKO_SCAN_MAX_BYTES = env_int("POSKO_SCAN_MAX_MB", 20, minimum=1) * 1024 * 1024

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts import views as account_views
 from complaints import api, staff_api, staff_views, views
 from evidence import views as evidence_views
+from exports import urls as exports_urls
 from posko.health import healthz
 from posko.observability import metrics_view
 
@@ -50,6 +51,12 @@ api_patterns = [
     path("cases/<int:pk>/messages/", staff_api.CaseMessage.as_view(), name="case_message"),
 ]
 
+# --- Case files and letters (issue 8) ---
+from casefiles import urls as casefile_urls  # noqa: E402
+
+staff_patterns += casefile_urls.staff_patterns
+complaint_patterns += casefile_urls.public_patterns
+
 urlpatterns = [
     path("", include((complaint_patterns, "complaints"))),
     path("staf/", include((staff_patterns, "staff"))),
@@ -62,6 +69,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    # --- Exports (issue 8) ---
+    path("staf/ekspor/", include((exports_urls.staff_patterns, "exports"))),
+    path("api/v1/", include((exports_urls.api_patterns, "exports_api"))),
+    path(".well-known/", include((exports_urls.wellknown_patterns, "wellknown"))),
 ]
 
 # An outage met outside a view is a 503 with Retry-After too (posko.middleware).

@@ -175,6 +175,8 @@ class ReportEvent(models.Model):
         REMINDER = "reminder", _("Reminder")
         EXTENSION = "extension", _("Deadline extended")
         PRIORITY = "priority", _("Priority")
+        # Something is wrong with the case's stored evidence (an export found a file changed since intake).
+        ALARM = "alarm", _("Alarm")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TRANSITION)

@@ -50,6 +50,14 @@ ADMIN_PERMISSIONS = [
     ],
 ]
 
+# Letters and signed scans of a case (the casefiles app, issue 8): Bawaslu staff and coordinators, never
+# volunteers (letters name the reporter).
+CASEFILE_PERMISSIONS = [
+    "casefiles.issue_letter",
+    "casefiles.view_letter",
+    "casefiles.add_signedscan",
+    "casefiles.view_signedscan",
+]
 ROLE_PERMISSIONS = {
     R.RELAWAN: CASE_WORK,
     R.STAF: [
@@ -59,6 +67,9 @@ ROLE_PERMISSIONS = {
         "complaints.reveal_reporter",
         "complaints.register_case",
         "evidence.reprocess_evidence",
+        "exports.export_case",
+        "exports.export_recap",
+        *CASEFILE_PERMISSIONS,
     ],
     R.KOORDINATOR: [
         *CASE_WORK,
@@ -68,6 +79,9 @@ ROLE_PERMISSIONS = {
         "complaints.register_case",
         "complaints.approve_referral",
         "evidence.reprocess_evidence",
+        "exports.export_case",
+        "exports.export_recap",
+        *CASEFILE_PERMISSIONS,
     ],
     R.ADMIN: ADMIN_PERMISSIONS,
 }

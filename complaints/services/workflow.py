@@ -159,10 +159,25 @@ def case_transition(
             raise Conflict(Report.objects.values_list("status", flat=True).get(pk=report.pk))
         if to_status == S.INVESTIGATION and not report.case_number:
             _register(report, now)
-        _event(report, user, E.TRANSITION, note, from_status=expected, to_status=to_status)
+        event = _event(report, user, E.TRANSITION, note, from_status=expected, to_status=to_status)
         due_refresh(report)
+        transaction.on_commit(lambda: _announce(event, user))
     report.refresh_from_db()
     return report
+
+
+def _announce(event: ReportEvent, user) -> None:
+    """Tell the apps above (case files: the reporter's notices) that a case moved; after commit only."""
+    from complaints.signals import case_changed
+
+    case_changed.send(
+        sender=Report,
+        report_id=event.report_id,
+        event_id=event.pk,
+        from_status=event.from_status,
+        to_status=event.to_status,
+        actor_id=getattr(user, "pk", None),
+    )
 
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]

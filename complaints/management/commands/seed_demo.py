@@ -7,6 +7,7 @@ from complaints.services.demo import (
     demo_accounts_ensure,
     demo_reports_ensure,
 )
+from complaints.signals import demo_seeded
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, reports, **options):
         created = demo_accounts_ensure()
         made = demo_reports_ensure(count=reports)
+        demo_seeded.send(sender=self.__class__)
         if created:
             self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD!r}): {', '.join(created)}")
         self.stdout.write(

@@ -1,0 +1,522 @@
+"""Recaps: the staff queue with its filters and search, as a table of cases (CSV or XLSX).
+
+Rows are read in chunks of POSKO_EXPORT_CHUNK_ROWS by keyset pagination on (received, id), each chunk in a
+fixed number of queries (the cases with their one-to-one neighbours, terlapor, categories, evidence counts,
+supporting reports, region names), as plain values rather than model instances: 200,000 cases in seconds.
+Never the reporter's identity: no reporter field is read at all. The columns are documented in
+docs/exports.md; keep the two in step.
+"""
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints import deadlines
+from complaints.models import Accused, Election, Region, Report
+from complaints.selectors.cases import QueueFilters, case_queue
+from evidence.models import Evidence
+
+S = Report.Status
+EVIDENCE_KINDS = [k for k, _label in Evidence.Kind.choices]
+DECISION_PENDING = {S.INVESTIGATION, S.CLARIFICATION, S.ASSESSMENT}
+
+# (key, header): the key is stable (docs/exports.md), the header is in the user's language.
+COLUMNS = [
+    ("case_number", gettext_lazy("Case number")),
+    ("tracking_code", gettext_lazy("Tracking code")),
+    ("kind", gettext_lazy("Kind")),
+    ("status", gettext_lazy("Status")),
+    ("received_at", gettext_lazy("Received")),
+    ("registered_at", gettext_lazy("Registered")),
+    ("incident_date", gettext_lazy("Incident date")),
+    ("known_date", gettext_lazy("Known since")),
+    ("filing_deadline", gettext_lazy("Filing deadline")),
+    ("filed_in_time", gettext_lazy("Filed in time")),
+    ("initial_assessment_deadline", gettext_lazy("Initial assessment deadline")),
+    ("initial_assessment_met", gettext_lazy("Initial assessment in time")),
+    ("decision_deadline", gettext_lazy("Decision deadline")),
+    ("decision_extended", gettext_lazy("Decision deadline extended")),
+    ("decision_met", gettext_lazy("Decision in time")),
+    ("election", gettext_lazy("Election")),
+    ("election_kind", gettext_lazy("Election type")),
+    ("province_code", gettext_lazy("Province code")),
+    ("province", gettext_lazy("Province")),
+    ("regency_code", gettext_lazy("Regency/city code")),
+    ("regency", gettext_lazy("Regency/city")),
+    ("district_code", gettext_lazy("District code")),
+    ("district", gettext_lazy("District")),
+    ("village_code", gettext_lazy("Village code")),
+    ("village", gettext_lazy("Village")),
+    ("categories", gettext_lazy("Categories")),
+    ("terlapor_name", gettext_lazy("Terlapor")),
+    ("terlapor_nip", gettext_lazy("Terlapor NIP")),
+    ("terlapor_position", gettext_lazy("Terlapor position")),
+    ("terlapor_agency", gettext_lazy("Terlapor agency")),
+    *[(f"evidence_{k}", gettext_lazy("Evidence: %(kind)s")) for k in EVIDENCE_KINDS],
+    ("supporting_reports", gettext_lazy("Supporting reports")),
+    ("decision", gettext_lazy("Decision")),
+    ("decided_at", gettext_lazy("Decided")),
+    ("agency", gettext_lazy("Receiving agency")),
+    ("referral_date", gettext_lazy("Referral date")),
+    ("referral_letter", gettext_lazy("Referral letter number")),
+    ("outcome", gettext_lazy("Agency's outcome")),
+    ("outcome_sanction", gettext_lazy("Sanction")),
+    ("outcome_recorded_at", gettext_lazy("Outcome recorded")),
+    ("closed_at", gettext_lazy("Closed")),
+    ("assignee", gettext_lazy("Assigned to")),
+]
+KEYS = [k for k, _h in COLUMNS]
+DATE_KEYS = {
+    "incident_date",
+    "known_date",
+    "filing_deadline",
+    "initial_assessment_deadline",
+    "decision_deadline",
+    "referral_date",
+}
+DATETIME_KEYS = {"received_at", "registered_at", "decided_at", "outcome_recorded_at", "closed_at"}
+NUMBER_KEYS = {f"evidence_{k}" for k in EVIDENCE_KINDS} | {"supporting_reports"}
+
+REPORT_VALUES = [
+    "id",
+    "case_number",
+    "tracking_code",
+    "kind",
+    "status",
+    "created_at",
+    "registered_at",
+    "clock_restarted_at",
+    "incident_date",
+    "known_date",
+    "late",
+    "decision_extended",
+    "election_id",
+    "incident_region_id",
+    "closed_at",
+    "assigned_to__username",
+    "assessment__decision",
+    "assessment__decided_at",
+    "referral__agency__name",
+    "referral__sent_on",
+    "referral__letter_number",
+    "referral__outcome",
+    "referral__outcome_sanction",
+    "referral__outcome_recorded_at",
+]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet would run as a formula starts with a quote instead (OWASP, "CSV Injection")."""
+    if value and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def headers() -> list[str]:
+    out = []
+    for key, label in COLUMNS:
+        if key.startswith("evidence_"):
+            kind = key.removeprefix("evidence_")
+            out.append(str(label) % {"kind": str(dict(Evidence.Kind.choices)[kind])})
+        else:
+            out.append(str(label))
+    return out
+
+
+def filters_from(data: dict) -> QueueFilters:
+    return QueueFilters(**{k: v for k, v in data.items() if k in QueueFilters.__dataclass_fields__})
+
+
+def recap_queryset(user, filters: QueueFilters) -> QuerySet:
+    """The queue's cases for these filters, whatever its sort: recaps are in order of receipt."""
+    return case_queue(user, filters).order_by("created_at", "id")
+
+
+class _Regions:
+    """Region names by code, for the ancestors of each chunk's incident regions: one query per chunk."""
+
+    def __init__(self):
+        self.names: dict[str, str] = {}
+        self._levels: dict[str, tuple] = {}
+
+    def load(self, codes: set[str]) -> None:
+        wanted = set()
+        for code in codes:
+            parts = code.split(".")
+            wanted.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+        missing = wanted - self.names.keys()
+        if len(self.names) > 50_000:  # bounded whatever the number of rows
+            self.names.clear()
+            self._levels.clear()
+            missing = wanted
+        if missing:
+            self.names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
+
+    def levels(self, code: str) -> tuple:
+        """(province code, name, regency code, name, district code, name, village code, name)."""
+        try:
+            return self._levels[code]
+        except KeyError:
+            pass
+        parts = code.split(".") if code else []
+        out: list[str] = []
+        for level in range(4):
+            c = ".".join(parts[: level + 1]) if level < len(parts) else ""
+            out += [c, self.names.get(c, "") if c else ""]
+        if len(self._levels) > 100_000:
+            self._levels.clear()
+        self._levels[code] = value = tuple(out)
+        return value
+
+
+class _Clock:
+    """Deadlines and whether they were met, memoised: cases share their dates, and counting working days
+    through the holidays is the dearest part of a row."""
+
+    def __init__(self, elections: dict):
+        self.elections = elections
+        self.today = timezone.localdate()
+        self.tz = timezone.get_current_timezone()
+        self.yes, self.no, self.pending = _("yes"), _("no"), _("pending")
+        self._memo: dict = {}
+
+    def local(self, value: dt.datetime | None) -> dt.datetime | None:
+        return value.astimezone(self.tz).replace(tzinfo=None) if value else None
+
+    def _get(self, key, fn):
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = fn()
+            return value
+
+    def filing(self, election_id, known: dt.date) -> dt.date:
+        return self._get(
+            ("f", election_id, known), lambda: deadlines.filing_deadline(self.elections[election_id], known)
+        )
+
+    def initial(self, election_id, received: dt.date) -> dt.date:
+        return self._get(
+            ("i", election_id, received),
+            lambda: deadlines.initial_assessment_deadline(self.elections[election_id], received),
+        )
+
+    def decision(self, election_id, registered: dt.date, extended: bool) -> dt.date:
+        return self._get(
+            ("d", election_id, registered, extended),
+            lambda: deadlines.decision_deadline(self.elections[election_id], registered, extended=extended),
+        )
+
+    def met(self, done: dt.date | None, due: dt.date | None, pending: bool) -> str:
+        if due is None:
+            return ""
+        if done is not None:
+            return self.yes if done <= due else self.no
+        if pending:
+            return self.no if self.today > due else self.pending
+        return ""
+
+
+def _row(r: dict, ctx: dict) -> dict:
+    clock: _Clock = ctx["clock"]
+    election_id = r["election_id"]
+    election = clock.elections[election_id]
+    received_at = clock.local(r["created_at"])
+    registered_at = clock.local(r["registered_at"])
+    decided_at = clock.local(r["assessment__decided_at"])
+    received = (clock.local(r["clock_restarted_at"]) or received_at).date()
+    registered = registered_at.date() if registered_at else None
+    initial_due = clock.initial(election_id, received)
+    decision_due = clock.decision(election_id, registered, r["decision_extended"]) if registered else None
+    regions = ctx["regions"].levels(r["incident_region_id"])
+    accused = ctx["accused"].get(r["id"], ())
+    evidence = ctx["evidence"].get(r["id"], {})
+    labels = ctx["labels"]
+    status = r["status"]
+    row = {
+        "case_number": r["case_number"] or "",
+        "tracking_code": r["tracking_code"],
+        "kind": labels["kind"].get(r["kind"], r["kind"]),
+        "status": labels["status"].get(status, status),
+        "received_at": received_at,
+        "registered_at": registered_at,
+        "incident_date": r["incident_date"],
+        "known_date": r["known_date"],
+        "filing_deadline": clock.filing(election_id, r["known_date"]),
+        "filed_in_time": clock.no if r["late"] else clock.yes,
+        "initial_assessment_deadline": initial_due,
+        "initial_assessment_met": clock.met(registered, initial_due, status in (S.SUBMITTED, S.TRIAGE)),
+        "decision_deadline": decision_due,
+        "decision_extended": clock.yes if r["decision_extended"] else clock.no,
+        "decision_met": clock.met(
+            decided_at.date() if decided_at else None, decision_due, status in DECISION_PENDING
+        ),
+        "election": election.name,
+        "election_kind": labels["election_kind"].get(election.kind, election.kind),
+        "province_code": regions[0],
+        "province": regions[1],
+        "regency_code": regions[2],
+        "regency": regions[3],
+        "district_code": regions[4],
+        "district": regions[5],
+        "village_code": regions[6],
+        "village": regions[7],
+        "categories": "; ".join(ctx["categories"].get(r["id"], ())),
+        "terlapor_name": "; ".join(a[0] for a in accused),
+        "terlapor_nip": "; ".join(a[1] for a in accused),
+        "terlapor_position": "; ".join(a[2] for a in accused),
+        "terlapor_agency": "; ".join(a[3] for a in accused),
+        "supporting_reports": ctx["supporting"].get(r["id"], 0),
+        "decision": labels["decision"].get(r["assessment__decision"] or "", ""),
+        "decided_at": decided_at,
+        "agency": r["referral__agency__name"] or "",
+        "referral_date": r["referral__sent_on"],
+        "referral_letter": r["referral__letter_number"] or "",
+        "outcome": labels["outcome"].get(r["referral__outcome"] or "", ""),
+        "outcome_sanction": labels["sanction"].get(r["referral__outcome_sanction"] or "", ""),
+        "outcome_recorded_at": clock.local(r["referral__outcome_recorded_at"]),
+        "closed_at": clock.local(r["closed_at"]),
+        "assignee": r["assigned_to__username"] or "",
+    }
+    for kind in EVIDENCE_KINDS:
+        row[f"evidence_{kind}"] = evidence.get(kind, 0)
+    return row
+
+
+def _labels() -> dict:
+    from complaints.models import Assessment, Referral, ViolationCategory
+
+    return {
+        "kind": {k: str(v) for k, v in Report.Kind.choices},
+        "status": {k: str(v) for k, v in S.choices},
+        "election_kind": {k: str(v) for k, v in Election.Kind.choices},
+        "decision": {k: str(v) for k, v in Assessment.Decision.choices},
+        "outcome": {k: str(v) for k, v in Referral.Outcome.choices},
+        "sanction": {k: str(v) for k, v in ViolationCategory.Sanction.choices if k},
+    }
+
+
+def _among(qs: QuerySet, column: str, ids: list[int]) -> QuerySet:
+    """Rows whose `column` is one of `ids`. On PostgreSQL one array parameter (= ANY), which costs nothing per
+    id; Django's IN prepares every value of a 2,000-id list one by one."""
+    if connection.vendor == "postgresql":
+        table = qs.model._meta.db_table
+        return qs.extra(where=[f'"{table}"."{column}" = ANY(%s)'], params=[ids])  # noqa: S610
+    return qs.filter(**{f"{column}__in": ids})
+
+
+def recap_rows(qs: QuerySet, *, chunk_rows: int | None = None, on_chunk: Callable[[int], None] | None = None):
+    """Rows (dicts keyed by KEYS) of the cases in `qs`, in order of receipt, chunk by chunk."""
+    chunk_rows = chunk_rows or settings.POSKO_EXPORT_CHUNK_ROWS
+    ctx = {
+        "clock": _Clock({e.pk: e for e in Election.objects.all()}),
+        "regions": _Regions(),
+        "labels": _labels(),
+    }
+    language_en = (translation.get_language() or "").startswith("en")
+    after: tuple | None = None
+    done = 0
+    while True:
+        page = qs
+        if after is not None:
+            # A row comparison, so the database walks the index on created_at from where the last chunk ended
+            # (an OR of the two conditions would make it sort the whole queue again for every chunk).
+            page = page.extra(  # noqa: S610 (constant SQL, values as parameters)
+                where=['("complaints_report"."created_at", "complaints_report"."id") > (%s, %s)'],
+                params=[connection.ops.adapt_datetimefield_value(after[0]), after[1]],
+            )
+        chunk = list(page.values(*REPORT_VALUES)[:chunk_rows])
+        if not chunk:
+            return
+        ids = [r["id"] for r in chunk]
+        ctx["regions"].load({r["incident_region_id"] for r in chunk})
+        accused: dict[int, list] = defaultdict(list)
+        for report_id, name, nip, position, agency in (
+            _among(Accused.objects.all(), "report_id", ids)
+            .order_by("report_id", "seq", "id")
+            .values_list("report_id", "name", "nip", "position", "agency")
+        ):
+            accused[report_id].append((name, nip, position, agency))
+        categories: dict[int, list] = defaultdict(list)
+        through = Report.categories.through
+        for report_id, name, name_en in (
+            _among(through.objects.all(), "report_id", ids)
+            .order_by("report_id", "violationcategory__position", "violationcategory__slug")
+            .values_list("report_id", "violationcategory__name", "violationcategory__name_en")
+        ):
+            categories[report_id].append(name_en if language_en and name_en else name)
+        evidence: dict[int, dict] = defaultdict(dict)
+        for report_id, kind, n in (
+            _among(Evidence.objects.all(), "report_id", ids)
+            .order_by()
+            .values_list("report_id", "kind")
+            .annotate(n=Count("id"))
+        ):
+            evidence[report_id][kind] = n
+        supporting = dict(
+            _among(Report.objects.all(), "merged_into_id", ids)
+            .order_by()
+            .values_list("merged_into_id")
+            .annotate(n=Count("id"))
+        )
+        ctx.update(accused=accused, categories=categories, evidence=evidence, supporting=supporting)
+        for r in chunk:
+            yield _row(r, ctx)
+        done += len(chunk)
+        if on_chunk:
+            on_chunk(done)
+        after = (chunk[-1]["created_at"], chunk[-1]["id"])
+        if len(chunk) < chunk_rows:
+            return
+
+
+def _as_text(value) -> str:
+    return neutralise(value) if value.__class__ is str else ("" if value is None else neutralise(str(value)))
+
+
+def _as_stamp(value) -> str:
+    return value.isoformat(sep=" ", timespec="minutes") if value else ""
+
+
+def _as_date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _kind_of(key: str) -> str:
+    if key in DATETIME_KEYS:
+        return "datetime"
+    if key in DATE_KEYS:
+        return "date"
+    if key in NUMBER_KEYS:
+        return "number"
+    return "text"
+
+
+KINDS = [_kind_of(k) for k in KEYS]
+CSV_FORMAT = {"datetime": _as_stamp, "date": _as_date, "number": str, "text": _as_text}
+
+
+def csv_stream(rows: Iterator[dict]) -> Iterator[bytes]:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read the Indonesian names right."""
+    columns = [(k, CSV_FORMAT[kind]) for k, kind in zip(KEYS, KINDS, strict=True)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in headers()])
+    yield "\ufeff".encode() + out.getvalue().encode()
+    out.seek(0)
+    out.truncate()
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([fmt(row[k]) for k, fmt in columns])
+        if n % 1000 == 0:
+            yield out.getvalue().encode()
+            out.seek(0)
+            out.truncate()
+    if out.tell():
+        yield out.getvalue().encode()
+
+
+def counts_by_region(qs: QuerySet) -> tuple[list[str], list[list]]:
+    """The second sheet: cases by province and regency/city (rows) and status (columns), with totals."""
+    cells: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for province, regency, status, n in (
+        qs.order_by()
+        .values_list("province_code", "regency_code", "status")
+        .annotate(n=Count("id", distinct=True))
+    ):
+        cells[(province, regency)][status] = n
+    names = dict(
+        Region.objects.filter(code__in={c for pair in cells for c in pair if c}).values_list("code", "name")
+    )
+    statuses = [s for s, _label in S.choices if any(s in v for v in cells.values())]
+    header = [
+        str(_("Province code")),
+        str(_("Province")),
+        str(_("Regency/city code")),
+        str(_("Regency/city")),
+        *[str(dict(S.choices)[s]) for s in statuses],
+        str(_("Total")),
+    ]
+    rows = []
+    totals = [0] * (len(statuses) + 1)
+    for province, regency in sorted(cells):
+        counts = [cells[(province, regency)].get(s, 0) for s in statuses]
+        counts.append(sum(counts))
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+        rows.append([province, names.get(province, ""), regency, names.get(regency, ""), *counts])
+    rows.append([str(_("Total")), "", "", "", *totals])
+    return header, rows
+
+
+def xlsx_write(target, rows: Iterator[dict], counts: Callable[[], tuple[list[str], list[list]]], tmpdir=None):
+    """An XLSX in xlsxwriter's constant_memory mode (each row goes to disk as it is written): a frozen header
+    row, an autofilter, real dates, and a second sheet with the counts by region and status."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "tmpdir": tmpdir,
+            # Text stays text: nothing a reporter or officer typed becomes a formula, a link or a number.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    try:
+        bold = book.add_format({"bold": True})
+        date = book.add_format({"num_format": "yyyy-mm-dd"})
+        stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        sheet = book.add_worksheet(_("Cases")[:31])
+        sheet.freeze_panes(1, 0)
+        for col, title in enumerate(headers()):
+            sheet.write_string(0, col, neutralise(title), bold)
+        sheet.set_column(0, 1, 24)
+        columns = list(enumerate(zip(KEYS, KINDS, strict=True)))
+        write_string, write_number, write_datetime = (
+            sheet.write_string,
+            sheet.write_number,
+            sheet.write_datetime,
+        )
+        last = 0
+        for n, row in enumerate(rows, start=1):
+            last = n
+            for col, (key, kind) in columns:
+                value = row[key]
+                if value is None or value == "":
+                    continue
+                if kind == "text":
+                    write_string(n, col, _as_text(value))
+                elif kind == "number":
+                    write_number(n, col, value)
+                else:  # dates and times as real dates (xlsxwriter takes date and datetime alike)
+                    write_datetime(n, col, value, stamp if kind == "datetime" else date)
+        sheet.autofilter(0, 0, max(last, 1), len(KEYS) - 1)
+
+        header, count_rows = counts()
+        summary = book.add_worksheet(_("By region and status")[:31])
+        summary.freeze_panes(1, 0)
+        for col, title in enumerate(header):
+            summary.write_string(0, col, neutralise(title), bold)
+        for r, values in enumerate(count_rows, start=1):
+            for col, value in enumerate(values):
+                if isinstance(value, int):
+                    summary.write_number(r, col, value)
+                else:
+                    summary.write_string(
+                        r, col, neutralise(str(value)), bold if r == len(count_rows) else None
+                    )
+        summary.autofilter(0, 0, max(len(count_rows) - 1, 1), len(header) - 1)
+    finally:
+        book.close()
