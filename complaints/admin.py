@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from complaints.models import Accused, Election, Region, Report, ReportEvent, ViolationCategory
+from complaints.models import (
+    Accused,
+    Election,
+    Region,
+    Report,
+    ReportEvent,
+    RetentionRecord,
+    ViolationCategory,
+)
 from evidence.models import Evidence
 
 
@@ -97,7 +105,7 @@ class ReportAdmin(admin.ModelAdmin):
         "accused__name",
         "accused__nip",
         "accused__agency",
-        "reporter_name",
+        # No identity field: they are encrypted and cannot be searched (issue 9).
     ]
     date_hierarchy = "created_at"
     raw_id_fields = ["incident_region"]
@@ -132,6 +140,32 @@ class ReportEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # append-only
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Retention records (issue 9): read-only, the audit trail of what the retention rules removed ---
+@admin.register(RetentionRecord)
+class RetentionRecordAdmin(admin.ModelAdmin):
+    list_display = ["at", "rule", "report_id", "period_days", "ended_at"]
+    list_filter = ["rule"]
+    search_fields = ["=report_id", "=tracking_code_sha256"]
+    readonly_fields = [
+        "at",
+        "rule",
+        "period_days",
+        "report_id",
+        "tracking_code_sha256",
+        "ended_at",
+        "removed",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -3,6 +3,7 @@ append-only event. A transition is a conditional UPDATE on the expected status: 
 someone else acted first and the caller is told (STYLE.md practice 3)."""
 
 import datetime as dt
+import functools
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from complaints.models import (
     Assessment,
@@ -68,6 +70,24 @@ MOVES = {
 REJECT_ROLE = {S.SUBMITTED: R.RELAWAN, S.TRIAGE: R.RELAWAN, S.NEEDS_INFO: R.RELAWAN}
 
 
+def _unless_archived(service):
+    """Archived cases (complaints/services/retention.py) are kept read-only: a service that changes a case
+    refuses one whose retention period has ended. Reading, exporting and the reporter's tracking still work."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        for name in ("report", "duplicate", "into", "clarification"):
+            obj = kwargs.get(name)
+            report = getattr(obj, "report", obj) if name == "clarification" else obj
+            if report is not None and report.archived_at is not None:
+                raise ValidationError(
+                    _("This case was archived under the retention rules: it can be read but not changed.")
+                )
+        return service(*args, **kwargs)
+
+    return wrapper
+
+
 def allowed_moves(report: Report, user) -> list[str]:
     """The statuses this user may move this report to now (prerequisites aside)."""
     moves = [to for (frm, to), role in MOVES.items() if frm == report.status and has_role(user, role)]
@@ -123,6 +143,7 @@ def _check_prerequisites(report: Report, to: str, note: str) -> None:
                 raise ValidationError(_("Describe the outcome before closing."))
 
 
+@_unless_archived
 def case_transition(
     *, report: Report, user, to_status: str, note: str = "", expected_status: str | None = None
 ) -> Report:
@@ -180,6 +201,7 @@ def _register(report: Report, now: dt.datetime) -> None:
     )
 
 
+@_unless_archived
 def case_assign(*, report: Report, user, assignee) -> None:
     if not has_role(user, R.RELAWAN) or (assignee and assignee != user and not has_role(user, R.STAF)):
         raise PermissionDenied(_("You may not assign cases to others."))
@@ -187,6 +209,7 @@ def case_assign(*, report: Report, user, assignee) -> None:
     _event(report, user, E.ASSIGN, data={"assignee": assignee.username if assignee else None})
 
 
+@_unless_archived
 def case_set_priority(*, report: Report, user, priority: int) -> None:
     if not has_role(user, R.RELAWAN):
         raise PermissionDenied
@@ -194,6 +217,7 @@ def case_set_priority(*, report: Report, user, priority: int) -> None:
     _event(report, user, E.PRIORITY, data={"priority": priority})
 
 
+@_unless_archived
 def case_note(*, report: Report, user, body: str) -> ReportEvent:
     """An internal note: staff only, never shown to the reporter."""
     if not body.strip():
@@ -201,6 +225,7 @@ def case_note(*, report: Report, user, body: str) -> ReportEvent:
     return _event(report, user, E.NOTE, body.strip())
 
 
+@_unless_archived
 def message_send(
     *, report: Report, user, body: str, question: bool = False, expected_status: str | None = None
 ) -> Message:
@@ -227,6 +252,7 @@ def message_send(
     return message
 
 
+@sensitive_variables()  # the reporter's address
 def _notify_reporter(message_id: int) -> None:
     message = Message.objects.select_related("report").get(pk=message_id)
     report = message.report
@@ -283,6 +309,7 @@ def message_answer(*, report: Report, body: str, files: list) -> Message:
     return message
 
 
+@sensitive_variables()  # the identity it returns
 def identity_reveal(*, report: Report, user, reason: str) -> dict:
     """Show a reporter's identity to staff who may see it, for a stated reason; every reveal is logged."""
     from complaints.services.access import can_reveal_identity
@@ -301,6 +328,7 @@ def identity_reveal(*, report: Report, user, reason: str) -> dict:
     }
 
 
+@_unless_archived
 def case_merge(*, duplicate: Report, into: Report, user, note: str = "") -> Report:
     """Join a duplicate report to a case: it becomes a supporting report (status merged), its evidence stays
     with it and is shown on the case, and its reporter's tracking code follows the case's status."""
@@ -332,6 +360,7 @@ def case_merge(*, duplicate: Report, into: Report, user, note: str = "") -> Repo
     return into
 
 
+@_unless_archived
 def clarification_schedule(
     *,
     report: Report,
@@ -367,6 +396,7 @@ def clarification_schedule(
     return clarification
 
 
+@_unless_archived
 def clarification_minutes(*, clarification: Clarification, user, minutes: str, files: list) -> Clarification:
     """Record the berita acara and its attachments (hashed, stored privately)."""
     import hashlib
@@ -404,6 +434,7 @@ def clarification_minutes(*, clarification: Clarification, user, minutes: str, f
     return clarification
 
 
+@_unless_archived
 def clarification_skip(*, report: Report, user, reason: str) -> None:
     if not has_role(user, R.STAF):
         raise PermissionDenied
@@ -421,6 +452,7 @@ def criminal_element_suggested(report: Report) -> bool:
     return election.campaign_start <= report.incident_date <= election.campaign_end
 
 
+@_unless_archived
 def assessment_record(
     *,
     report: Report,
@@ -468,6 +500,7 @@ def referral_agency_for(report: Report, on: dt.date) -> ReferralAgency | None:
     return ReferralAgency.for_date(ReferralAgency.Kind.CRIMINAL if criminal else ReferralAgency.Kind.ASN, on)
 
 
+@_unless_archived
 def referral_record(
     *, report: Report, user, letter_number: str, sent_on: dt.date, remind_every_days: int = 14
 ) -> Referral:
@@ -499,6 +532,7 @@ def referral_record(
     return referral
 
 
+@_unless_archived
 def referral_outcome(*, report: Report, user, outcome: str, sanction: str, note: str) -> Referral:
     if not has_role(user, R.STAF):
         raise PermissionDenied
@@ -512,6 +546,7 @@ def referral_outcome(*, report: Report, user, outcome: str, sanction: str, note:
     return referral
 
 
+@_unless_archived
 def decision_extend(*, report: Report, user, reason: str) -> None:
     """Use the extension the law allows when more information is needed (once)."""
     if not has_role(user, R.STAF):
