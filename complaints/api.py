@@ -8,7 +8,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -236,6 +236,7 @@ class ReportCreate(PublicAPIView):
         responses={201: ReportCreateResponse, 400: dict},
         summary="File a report with evidence",
     )
+    @sensitive_variables()
     def post(self, request):
         data, files = api_to_form_data(request.data, request.FILES)
         submission = ReportSubmission(data, files, request=request._request)
@@ -302,6 +303,7 @@ class ReportTrack(PublicAPIView):
         responses={200: TrackResponse, 404: dict, 429: dict},
         summary="Status of a report, by tracking code and PIN",
     )
+    @sensitive_variables()
     def post(self, request):
         incoming = TrackRequest(data=request.data)
         if not incoming.is_valid():

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints import selectors, widgets
@@ -33,6 +33,7 @@ def home(request):
 
 # Error reports (500 e-mails, logs) never show what a reporter typed: identity, chronology, PIN (issue 9).
 @sensitive_post_parameters()
+@sensitive_variables()
 @require_http_methods(["GET", "POST"])
 def report_create(request):
     if request.method == "GET":
@@ -145,6 +146,7 @@ def report_receipt(request, code: str):
 
 
 @sensitive_post_parameters()
+@sensitive_variables()
 @require_http_methods(["GET", "POST"])
 def report_track_view(request):
     context = {"code": "", "failed": False, "throttled": False}
