@@ -59,8 +59,11 @@ def _isolated_media(settings, tmp_path, request):
 def cache_clear() -> None:
     """Empty this run's part of the cache. On Redis only the keys under this run's namespace go: another run
     (a developer's beside CI's, or another pytest-xdist worker) shares the database."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    # The backend itself: `django.core.cache.cache` is a ConnectionProxy, whose class is never RedisCache, so
+    # asking it sent every run down the FLUSHDB branch below and wiped every other run's keys (issue 9 tests).
+    cache = caches["default"]
     if cache.__class__.__name__ != "RedisCache":
         cache.clear()
         return
