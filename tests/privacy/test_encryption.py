@@ -108,19 +108,21 @@ def test_reencryption_survives_an_interruption_and_a_second_run_finishes(client,
     settings.POSKO_IDENTITY_KEYS = [old]
     pks = sorted(Report.objects.get(tracking_code=file_by_api(client)["tracking_code"]).pk for _ in range(3))
     settings.POSKO_IDENTITY_KEYS = [new, old]
-    saves = {"n": 0}
-    real_save = Report.save
+    from complaints.services import identity
 
-    def failing_save(self, *args, **kwargs):
-        saves["n"] += 1
-        if saves["n"] == 2:
+    writes = {"n": 0}
+    real_rekey = identity._rekey
+
+    def failing_rekey(*args, **kwargs):
+        writes["n"] += 1
+        if writes["n"] == 2:
             raise RuntimeError("interrupted")
-        return real_save(self, *args, **kwargs)
+        return real_rekey(*args, **kwargs)
 
-    monkeypatch.setattr(Report, "save", failing_save)
+    monkeypatch.setattr(identity, "_rekey", failing_rekey)
     with pytest.raises(RuntimeError):
         call_command("identity_reencrypt", batch_size=1)
-    monkeypatch.setattr(Report, "save", real_save)
+    monkeypatch.setattr(identity, "_rekey", real_rekey)
 
     from complaints.services.identity import identity_reencrypt
 
