@@ -43,6 +43,10 @@ def bench_env(db_name: str, media: Path) -> dict:
             "CELERY_BROKER_URL": f"{redis}/12",
             "REDIS_URL": f"{redis}/13",
             "SECRET_KEY": "posko-bench-secret",
+            # Reporter-privacy key rings (issue 9): fixed, so `staff_queue.py --reuse` reads what it seeded.
+            "POSKO_IDENTITY_KEYS": "cG9za28tYmVuY2gtaWRlbnRpdHkta2V5LTMyYnl0ZXM=",
+            "POSKO_IDENTITY_HASH_KEYS": "posko-bench-identity-hash-key-not-for-production",
+            "POSKO_PIN_KEYS": "posko-bench-pin-key-not-for-production-0000",
             "POSKO_DEBUG": "0",
             "POSKO_STATIC_MANIFEST": "0",
             "POSKO_BENCH_VIEWS": "1",

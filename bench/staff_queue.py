@@ -89,6 +89,10 @@ def seed(count: int) -> None:
     def arr(words):
         return "(ARRAY[" + ",".join("'" + w.replace("'", "''") + "'" for w in words) + "])"
 
+    from complaints.fields import identity_encrypt
+
+    # Identity is stored encrypted (issue 9): one token each (URL-safe base64, safe inside a SQL literal).
+    name_token, address_token, phone_token = (identity_encrypt(v) for v in ("Pelapor", "Alamat", "0812"))
     with connection.cursor() as cur:
         cur.execute("SELECT code FROM complaints_region WHERE level = 3 ORDER BY code")
         districts = [r[0] for r in cur.fetchall()]
@@ -106,7 +110,8 @@ def seed(count: int) -> None:
             SELECT 'BENCH-' || g, 'x', 'x', 1 + (g % 2),
                    (ARRAY['submitted','submitted','triage','triage','needs_info','investigation','clarification',
                           'assessment','referred','closed','closed','rejected'])[1 + (g % 12)],
-                   now(), 'laporan', g % 17 = 0, current_date, g % 4 = 0, 'Pelapor ' || g, 'Alamat', '0812', '',
+                   now(), 'laporan', g % 17 = 0, current_date, g % 4 = 0, '{name_token}', '{address_token}',
+                   '{phone_token}', '',
                    '', 'voter', current_date - (g % 400), current_date - (g % 400), r.code,
                    {arr(SUBJECTS)}[1 + g % {len(SUBJECTS)}] || ' ' || split_part(r.code, '.', 3),
                    chron, '', 'id', now() - ((g % 400) || ' days')::interval - ((g % 1440) || ' minutes')::interval,

@@ -18,6 +18,7 @@ from complaints.models import (
     Region,
     Report,
     ReportEvent,
+    RetentionRecord,
     ViolationCategory,
 )
 from evidence.admin import ReadOnlyAdminMixin, ReadOnlyInline
@@ -128,6 +129,7 @@ class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "accused__name",
         "accused__nip",
         "accused__agency",
+        # No identity field: they are encrypted and cannot be searched (issue 9).
     ]
     date_hierarchy = "created_at"
     fields = [
@@ -221,3 +223,29 @@ class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class PersonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "nip", "agency", "created_at"]
     search_fields = ["name", "nip", "agency"]
+
+
+# --- Retention records (issue 9): read-only, the audit trail of what the retention rules removed ---
+@admin.register(RetentionRecord)
+class RetentionRecordAdmin(admin.ModelAdmin):
+    list_display = ["at", "rule", "report_id", "period_days", "ended_at"]
+    list_filter = ["rule"]
+    search_fields = ["=report_id", "=tracking_code_sha256"]
+    readonly_fields = [
+        "at",
+        "rule",
+        "period_days",
+        "report_id",
+        "tracking_code_sha256",
+        "ended_at",
+        "removed",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,8 +5,10 @@ import re
 
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -17,7 +19,7 @@ from complaints import selectors
 from complaints.forms import ReportSubmission
 from complaints.models import Accused, Report
 from complaints.services import intake
-from complaints.services.tracking import TrackingThrottled, client_address, report_track
+from complaints.services.tracking import TrackingThrottled, client_address, report_track, throttled_message
 from complaints.status_text import status_meaning
 
 
@@ -224,6 +226,8 @@ ReportCreateResponse = inline_serializer(
 )
 
 
+# Error reports (500 e-mails, logs) never show what a reporter sent: identity, chronology, PIN (issue 9).
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class ReportCreate(PublicAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
@@ -232,6 +236,7 @@ class ReportCreate(PublicAPIView):
         responses={201: ReportCreateResponse, 400: dict},
         summary="File a report with evidence",
     )
+    @sensitive_variables()
     def post(self, request):
         data, files = api_to_form_data(request.data, request.FILES)
         submission = ReportSubmission(data, files, request=request._request)
@@ -289,6 +294,7 @@ class TrackResponse(serializers.Serializer):
         return status_meaning(obj.status)
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class ReportTrack(PublicAPIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
@@ -297,6 +303,7 @@ class ReportTrack(PublicAPIView):
         responses={200: TrackResponse, 404: dict, 429: dict},
         summary="Status of a report, by tracking code and PIN",
     )
+    @sensitive_variables()
     def post(self, request):
         incoming = TrackRequest(data=request.data)
         if not incoming.is_valid():
@@ -307,10 +314,11 @@ class ReportTrack(PublicAPIView):
                 pin=incoming.validated_data["pin"],
                 client=client_address(request._request),
             )
-        except TrackingThrottled:
+        except TrackingThrottled as exc:
             return Response(
-                {"detail": _("Too many wrong attempts. Please wait a few minutes and try again.")},
+                {"detail": throttled_message(exc.until), "retry_after": exc.until},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(exc.retry_after)},
             )
         if result.report is None:
             return Response(

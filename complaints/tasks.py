@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from complaints.services import digest, workflow
+from complaints.services import digest, retention, workflow
 
 
 @shared_task(name="complaints.coordinator_digest", ignore_result=True)
@@ -13,3 +13,8 @@ def coordinator_digest_task() -> int:
 @shared_task(name="complaints.referral_reminders", ignore_result=True)
 def referral_reminders_task() -> int:
     return workflow.referral_reminders()
+
+
+@shared_task(name="complaints.retention_sweep", ignore_result=True)
+def retention_sweep_task() -> dict:
+    return retention.retention_sweep()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints import selectors, widgets
@@ -18,7 +19,7 @@ from complaints.forms import SLOTS, ReportSubmission
 from complaints.models import Message, Report
 from complaints.selectors import cases as case_selectors
 from complaints.services import intake, workflow
-from complaints.services.tracking import TrackingThrottled, client_address, report_track
+from complaints.services.tracking import TrackingThrottled, client_address, report_track, throttled_message
 from complaints.status_text import status_meaning
 from evidence import services as evidence_services
 from evidence.uploadhandlers import skipped_uploads
@@ -30,6 +31,9 @@ def home(request):
     return render(request, "complaints/home.html", {"elections": selectors.election_list()})
 
 
+# Error reports (500 e-mails, logs) never show what a reporter typed: identity, chronology, PIN (issue 9).
+@sensitive_post_parameters()
+@sensitive_variables()
 @require_http_methods(["GET", "POST"])
 def report_create(request):
     if request.method == "GET":
@@ -141,6 +145,8 @@ def report_receipt(request, code: str):
     )
 
 
+@sensitive_post_parameters()
+@sensitive_variables()
 @require_http_methods(["GET", "POST"])
 def report_track_view(request):
     context = {"code": "", "failed": False, "throttled": False}
@@ -151,9 +157,11 @@ def report_track_view(request):
         context["code"] = code
         try:
             result = report_track(tracking_code=code, pin=pin, client=client_address(request))
-        except TrackingThrottled:
-            context["throttled"] = True
-            return render(request, "complaints/track.html", context, status=429)
+        except TrackingThrottled as exc:
+            context.update(throttled=True, throttled_message=throttled_message(exc.until))
+            response = render(request, "complaints/track.html", context, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         if result.report is None:
             context["failed"] = True
             status = 400
@@ -209,6 +217,7 @@ class AnswerForm(forms.Form):
     )
 
 
+@sensitive_post_parameters()
 @require_http_methods(["POST"])
 def report_answer(request):
     """The reporter answers a question from staff, with text and files, from the tracking page."""

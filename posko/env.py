@@ -1,5 +1,6 @@
 """Small typed readers for settings from the environment, loud on a bad value (STYLE.md practice 7)."""
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -42,3 +43,16 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def proxy_networks(name: str) -> tuple:
+    """A comma-separated list of IP addresses or networks (CIDR), e.g. "10.0.0.5,172.16.0.0/12"."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks such as 10.0.0.5 or 172.16.0.0/12, got {item!r}"
+            ) from None
+    return tuple(networks)

@@ -35,7 +35,7 @@ HEADER_SENT_AT = "posko_sent_at"
 
 
 class RequestIdMiddleware:
-    """Gives every request an id: the X-Request-ID a trusted reverse proxy sent (POSKO_TRUSTED_PROXIES > 0;
+    """Gives every request an id: the X-Request-ID a trusted reverse proxy sent (one of POSKO_PROXY_ADDRESSES;
     the proxy must set it, not pass a client's on), otherwise a new one. It is on every log line of the
     request, in the tasks the request starts, and in the response's X-Request-ID header."""
 
@@ -44,7 +44,9 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        trusted = settings.POSKO_TRUSTED_PROXIES > 0 and _SAFE_ID.match(incoming)
+        from complaints.services.tracking import from_proxy
+
+        trusted = from_proxy(request) and _SAFE_ID.match(incoming)
         request_id = incoming if trusted else uuid.uuid4().hex
         request.request_id = request_id
         token = request_id_var.set(request_id)
@@ -349,7 +351,7 @@ def _storage_stats() -> dict:
 
 
 def metrics_allowed(request) -> bool:
-    """Whether the client (after POSKO_TRUSTED_PROXIES hops of X-Forwarded-For) is on a monitoring network."""
+    """Whether the client (X-Forwarded-For believed from POSKO_PROXY_ADDRESSES only) is on a monitoring network."""
     from complaints.services.tracking import client_address
 
     try:

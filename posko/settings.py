@@ -15,7 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
-from posko.env import env_bool, env_int, env_list, env_str
+from posko.env import env_bool, env_int, env_list, env_str, proxy_networks
+from posko.keys import FERNET, SECRET, key_ring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("POSKO_VAR_DIR", str(BASE_DIR / "var")))
@@ -361,8 +362,36 @@ POSKO_CHROMIUM = env_str("POSKO_CHROMIUM")
 # --- Tracking throttle: failed code+PIN attempts per client address and window ---------------------------------
 POSKO_TRACK_MAX_FAILURES = env_int("POSKO_TRACK_MAX_FAILURES", 5, minimum=1)
 POSKO_TRACK_WINDOW_SECONDS = env_int("POSKO_TRACK_WINDOW_SECONDS", 900, minimum=1)
-# Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries are trusted.
-POSKO_TRUSTED_PROXIES = env_int("POSKO_TRUSTED_PROXIES", 0, minimum=0)
+
+# --- Reporter privacy (issue 9) -------------------------------------------------------------------------------
+# Key rings, newest key first (posko/keys.py): the reporter's identity fields are encrypted with
+# POSKO_IDENTITY_KEYS (Fernet), looked up by equality through HMAC-SHA256 columns keyed with
+# POSKO_IDENTITY_HASH_KEYS, and tracking PINs are HMACs keyed with POSKO_PIN_KEYS (never SECRET_KEY).
+POSKO_IDENTITY_KEYS = key_ring("POSKO_IDENTITY_KEYS", FERNET, debug=DEBUG, var_dir=VAR_DIR)
+POSKO_IDENTITY_HASH_KEYS = key_ring("POSKO_IDENTITY_HASH_KEYS", SECRET, debug=DEBUG, var_dir=VAR_DIR)
+POSKO_PIN_KEYS = key_ring("POSKO_PIN_KEYS", SECRET, debug=DEBUG, var_dir=VAR_DIR)
+# Tracking: after this many wrong PINs for one tracking code within the window, the code answers 429 for the
+# lock time, whatever the client's address (the per-address limit above still applies too).
+POSKO_TRACK_CODE_MAX_FAILURES = env_int("POSKO_TRACK_CODE_MAX_FAILURES", 10, minimum=1)
+POSKO_TRACK_CODE_WINDOW_SECONDS = env_int("POSKO_TRACK_CODE_WINDOW_SECONDS", 3600, minimum=1)
+POSKO_TRACK_CODE_LOCK_SECONDS = env_int("POSKO_TRACK_CODE_LOCK_SECONDS", 900, minimum=1)
+# X-Forwarded-For is believed only when the connection comes from one of these addresses or networks (the
+# reverse proxies); the rightmost entry that is not one of them is the client. Empty: the header is ignored.
+POSKO_PROXY_ADDRESSES = proxy_networks("POSKO_PROXY_ADDRESSES")
+# The old hop count cannot be turned into addresses: refuse to start rather than trust the wrong entry.
+if env_str("POSKO_TRUSTED_PROXIES").strip() not in ("", "0"):
+    raise ImproperlyConfigured(
+        "POSKO_TRUSTED_PROXIES (a number of proxy hops) is no longer read: X-Forwarded-For is now believed "
+        "only from the proxies' own addresses. Set POSKO_PROXY_ADDRESSES to them (for example "
+        "POSKO_PROXY_ADDRESSES=10.0.0.5,172.16.0.0/12) and remove POSKO_TRUSTED_PROXIES."
+    )
+# Retention (days; 0 turns a rule off): rejected reports (spam, out of scope) are purged with their files this
+# long after rejection; closed and stopped cases are archived (reporter identity erased, case kept read-only)
+# this long after they ended. The sweep runs daily at POSKO_RETENTION_HOUR (Asia/Jakarta) and by
+# `manage.py retention_sweep`. See complaints/services/retention.py for the rules they follow.
+POSKO_RETENTION_REJECTED_DAYS = env_int("POSKO_RETENTION_REJECTED_DAYS", 90, minimum=0)
+POSKO_RETENTION_CLOSED_DAYS = env_int("POSKO_RETENTION_CLOSED_DAYS", 730, minimum=0)
+POSKO_RETENTION_HOUR = env_int("POSKO_RETENTION_HOUR", 2, minimum=0)
 
 # Mounts /bench/bare/, the reference view of bench/intake.py. Never on in production.
 POSKO_BENCH_VIEWS = env_bool("POSKO_BENCH_VIEWS", False)
@@ -566,3 +595,9 @@ INSTALLED_APPS.append("casefiles")
 CELERY_TASK_ROUTES["casefiles.notice_issue"] = {"queue": POSKO_QUEUE_QUICK}
 # Largest signed scan staff may upload (PDF, JPEG or PNG), in MB.
 POSKO_SCAN_MAX_BYTES = env_int("POSKO_SCAN_MAX_MB", 20, minimum=1) * 1024 * 1024
+# --- Retention sweep (issue 9) ---
+CELERY_BEAT_SCHEDULE["retention-sweep"] = {
+    "task": "complaints.retention_sweep",
+    "schedule": crontab(hour=POSKO_RETENTION_HOUR, minute=30),
+}
+CELERY_TASK_ROUTES["complaints.retention_sweep"] = {"queue": POSKO_QUEUE_SWEEP}

@@ -92,7 +92,8 @@ class ReportFactory(factory.django.DjangoModelFactory):
 
     tracking_code = factory.LazyFunction(codes.tracking_code_new)
     pin_salt = factory.LazyFunction(codes.pin_salt_new)
-    pin_hash = factory.LazyAttribute(lambda o: codes.pin_hash("123456", o.pin_salt))
+    pin_key = factory.LazyFunction(codes.pin_key_current)
+    pin_hash = factory.LazyAttribute(lambda o: codes.pin_hash("123456", o.pin_salt, o.pin_key))
     election = factory.LazyFunction(lambda: Election.objects.get(slug="pilkada-2024"))
     kind = Report.Kind.LAPORAN
     reporter_name = "Siti Aminah"

@@ -1,3 +1,4 @@
+from complaints.models.privacy import RetentionRecord
 from complaints.models.reference import Election, Region, ViolationCategory
 from complaints.models.reports import Accused, Report, ReportEvent
 from complaints.models.workflow import (
@@ -24,6 +25,7 @@ __all__ = [
     "Region",
     "Report",
     "ReportEvent",
+    "RetentionRecord",
     "StaffProfile",
     "ViolationCategory",
 ]

@@ -1,9 +1,17 @@
 """Citizen reports (which become cases), their terlapor and their history."""
 
+from django.core.validators import EmailValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.fields import (
+    EncryptedTextField,
+    KeyedHashField,
+    normalize_email,
+    normalize_nik,
+    normalize_phone,
+)
 from complaints.models.reference import Election, Region, ViolationCategory
 
 
@@ -34,9 +42,11 @@ class Report(models.Model):
         INFORMASI_AWAL = "informasi_awal", _("Initial information (informasi awal)")
 
     tracking_code = models.CharField(max_length=20, unique=True)
-    # HMAC of the PIN keyed with SECRET_KEY and a per-report salt; the PIN itself is shown once and not kept.
+    # HMAC of the PIN with a per-report salt, keyed with the POSKO_PIN_KEYS key whose id is in pin_key ("": a
+    # report filed before issue 9, keyed with SECRET_KEY); the PIN itself is shown once and not kept.
     pin_hash = models.CharField(max_length=64)
     pin_salt = models.CharField(max_length=32)
+    pin_key = models.CharField(max_length=16, blank=True, db_default="")
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="reports")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
@@ -45,11 +55,16 @@ class Report(models.Model):
     filing_deadline = models.DateField(null=True, blank=True)
 
     anonymous = models.BooleanField(default=False)
-    reporter_name = models.CharField(max_length=120, blank=True)
-    reporter_address = models.CharField(max_length=300, blank=True)
-    reporter_phone = models.CharField(max_length=20, blank=True)
-    reporter_email = models.EmailField(blank=True)
-    reporter_nik = models.CharField(max_length=16, blank=True)
+    # The reporter's identity, encrypted at rest (complaints/fields.py; issue 9). The database holds only
+    # Fernet tokens; the same NIK, e-mail or phone across reports is found through the keyed hashes below.
+    reporter_name = EncryptedTextField(max_length=120, blank=True)
+    reporter_address = EncryptedTextField(max_length=300, blank=True)
+    reporter_phone = EncryptedTextField(max_length=20, blank=True)
+    reporter_email = EncryptedTextField(max_length=254, blank=True, validators=[EmailValidator()])
+    reporter_nik = EncryptedTextField(max_length=16, blank=True)
+    reporter_nik_hash = KeyedHashField(source="reporter_nik", purpose="nik", normalizer=normalize_nik)
+    reporter_email_hash = KeyedHashField(source="reporter_email", purpose="email", normalizer=normalize_email)
+    reporter_phone_hash = KeyedHashField(source="reporter_phone", purpose="phone", normalizer=normalize_phone)
     reporter_type = models.CharField(max_length=12, choices=ReporterType.choices, blank=True)
 
     incident_date = models.DateField()
@@ -89,6 +104,8 @@ class Report(models.Model):
     # Words for full-text search: chronology, terlapor names and agencies, places. PostgreSQL indexes a
     # generated tsvector over it (migration 0004); elsewhere it is searched with LIKE.
     search_text = models.TextField(blank=True, editable=False)
+    # Set when the retention rule archived the case: reporter identity erased, case read-only (issue 9).
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -177,6 +194,7 @@ class ReportEvent(models.Model):
         PRIORITY = "priority", _("Priority")
         # Something is wrong with the case's stored evidence (an export found a file changed since intake).
         ALARM = "alarm", _("Alarm")
+        ARCHIVE = "archive", _("Archived")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TRANSITION)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from complaints import deadlines
 from complaints.models import Accused, Report, ReportEvent
@@ -23,6 +24,8 @@ def report_kind(*, anonymous: bool, late: bool) -> str:
     return Report.Kind.INFORMASI_AWAL if anonymous or late else Report.Kind.LAPORAN
 
 
+# Tracebacks in error reports leave out these frames' variables: they hold the reporter's identity and PIN.
+@sensitive_variables()
 def report_submit(
     *, data: dict, accused: list[dict], files: list[dict], links: list[dict], language: str = "id"
 ) -> Receipt:
@@ -59,10 +62,12 @@ def _unused_tracking_code() -> str:
             return code
 
 
+@sensitive_variables()
 def _create(*, data, accused, files, links, language, late, deadline, pin, salt) -> Report:
     report = Report(
         tracking_code=_unused_tracking_code(),
         pin_salt=salt,
+        pin_key=codes.pin_key_current(),
         pin_hash=codes.pin_hash(pin, salt),
         election=data["election"],
         kind=report_kind(anonymous=data["anonymous"], late=late),

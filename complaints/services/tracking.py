@@ -1,10 +1,17 @@
-"""Tracking a report by code and PIN, with failed attempts throttled per client address."""
+"""Tracking a report by code and PIN, with failed attempts throttled per client address and per tracking code."""
 
+import contextlib
+import datetime as dt
+import hashlib
+import ipaddress
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from complaints import selectors
 from complaints.models import Report
@@ -14,7 +21,28 @@ log = logging.getLogger(__name__)
 
 
 class TrackingThrottled(Exception):
-    """Too many failed attempts from this client; try again later."""
+    """Too many failed attempts from this client, or for this tracking code; try again at `until`."""
+
+    def __init__(self, until: dt.datetime | None = None):
+        super().__init__(until)
+        self.until = until
+
+    @property
+    def retry_after(self) -> int:
+        """Seconds until `until`, for the Retry-After header (at least 1)."""
+        if self.until is None:
+            return settings.POSKO_TRACK_WINDOW_SECONDS
+        return max(1, int((self.until - timezone.now()).total_seconds()) + 1)
+
+
+def throttled_message(until: dt.datetime | None) -> str:
+    """What a refused reporter reads: when to try again (HH:MM, local time), or a plain wait."""
+    if until is None:
+        return _("Too many wrong attempts. Please wait a few minutes and try again.")
+    local = timezone.localtime(until)
+    return _(
+        "Too many wrong attempts for this tracking code or from this connection. Try again after %(time)s."
+    ) % {"time": formats.time_format(local, "H:i")}
 
 
 @dataclass(frozen=True)
@@ -26,21 +54,77 @@ def _key(client: str) -> str:
     return f"posko:track-fail:{client}"
 
 
+def _code_key(code: str) -> str:
+    # The code is hashed so the cache never lists live tracking codes.
+    return f"posko:track-code:{hashlib.sha256(code.encode()).hexdigest()[:32]}"
+
+
+def _count_failure(key: str, window: int) -> int:
+    """Count one failure in a fixed window that starts at the first failure; returns the count. The window's
+    end is kept beside the count, to tell people when they may try again."""
+    if cache.add(key, 1, timeout=window):
+        cache.set(f"{key}:until", (timezone.now() + dt.timedelta(seconds=window)).timestamp(), timeout=window)
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+def _until(key: str) -> dt.datetime | None:
+    stamp = cache.get(f"{key}:until")
+    return dt.datetime.fromtimestamp(stamp, tz=dt.UTC) if stamp else None
+
+
+def _code_locked_until(code: str) -> dt.datetime | None:
+    try:
+        return _until(f"{_code_key(code)}:lock") if cache.get(f"{_code_key(code)}:lock") else None
+    except Exception:  # noqa: BLE001 - any cache failure: fail open, as _failures does
+        log.warning("tracking throttle unavailable (cache down); failing open", exc_info=True)
+        return None
+
+
+def _code_failure(code: str) -> None:
+    """After POSKO_TRACK_CODE_MAX_FAILURES wrong PINs for one code within POSKO_TRACK_CODE_WINDOW_SECONDS, the
+    code is locked for POSKO_TRACK_CODE_LOCK_SECONDS, from every address: a guesser who changes address
+    after each try is stopped all the same."""
+    failures = _count_failure(_code_key(code), settings.POSKO_TRACK_CODE_WINDOW_SECONDS)
+    if failures >= settings.POSKO_TRACK_CODE_MAX_FAILURES:
+        lock = f"{_code_key(code)}:lock"
+        seconds = settings.POSKO_TRACK_CODE_LOCK_SECONDS
+        cache.set(lock, 1, timeout=seconds)
+        cache.set(
+            f"{lock}:until", (timezone.now() + dt.timedelta(seconds=seconds)).timestamp(), timeout=seconds
+        )
+
+
+@sensitive_variables("pin")
 def report_track(*, tracking_code: str, pin: str, client: str) -> TrackResult:
     """The report for a code and PIN, or a result with no report. One answer for a wrong code and a wrong PIN,
-    so neither can be probed alone; after POSKO_TRACK_MAX_FAILURES failures in the window the client is
-    refused until the window passes, even with the right PIN."""
+    so neither can be probed alone. After POSKO_TRACK_MAX_FAILURES failures in the window the client is
+    refused until the window passes, and after POSKO_TRACK_CODE_MAX_FAILURES the code itself is locked for
+    everyone, even with the right PIN (TrackingThrottled says until when)."""
     key = _key(client)
     failures = _failures(key)
     if failures >= settings.POSKO_TRACK_MAX_FAILURES:
-        raise TrackingThrottled
+        raise TrackingThrottled(_until(key))
     code = codes.tracking_code_normalize(tracking_code)
+    if code and (locked_until := _code_locked_until(code)) is not None:
+        raise TrackingThrottled(locked_until)
     candidate = (
-        Report.objects.filter(tracking_code=code).only("id", "pin_hash", "pin_salt").first() if code else None
+        Report.objects.filter(tracking_code=code).only("id", "pin_hash", "pin_salt", "pin_key").first()
+        if code
+        else None
     )
-    if candidate is not None and codes.pin_matches(pin, candidate.pin_salt, candidate.pin_hash):
+    if candidate is not None and codes.pin_matches(
+        pin, candidate.pin_salt, candidate.pin_hash, candidate.pin_key
+    ):
+        with contextlib.suppress(Exception):  # a cache that is down has no count to reset
+            cache.delete(_code_key(code))
+        _pin_upgrade(candidate, pin)
         return TrackResult(report=selectors.report_for_tracking(candidate.pk))
-    _failure_count(key)
+    _record_failure(key, code)
     return TrackResult(report=None)
 
 
@@ -54,23 +138,57 @@ def _failures(key: str) -> int:
         return 0
 
 
-def _failure_count(key: str) -> None:
+def _record_failure(key: str, code: str) -> None:
     try:
-        if not cache.add(key, 1, timeout=settings.POSKO_TRACK_WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=settings.POSKO_TRACK_WINDOW_SECONDS)
+        _count_failure(key, settings.POSKO_TRACK_WINDOW_SECONDS)
+        if code:
+            _code_failure(code)
     except Exception:  # noqa: BLE001 - any cache failure: the attempt goes uncounted
         log.warning("tracking throttle unavailable (cache down); attempt not counted", exc_info=True)
 
 
+@sensitive_variables("pin")
+def _pin_upgrade(report: Report, pin: str) -> None:
+    """A PIN proved under an older key (or SECRET_KEY, before the PIN keys existed) is hashed again under the
+    newest key, so the old key can be retired. Conditional on the hash not having changed meanwhile."""
+    if not codes.pin_needs_upgrade(report.pin_key):
+        return
+    Report.objects.filter(pk=report.pk, pin_hash=report.pin_hash).update(
+        pin_key=codes.pin_key_current(), pin_hash=codes.pin_hash(pin.strip(), report.pin_salt)
+    )
+
+
 def client_address(request) -> str:
-    """The client's address, trusting POSKO_TRUSTED_PROXIES entries of X-Forwarded-For from the right."""
+    """The client's address. X-Forwarded-For is believed only when the connection itself comes from one of
+    POSKO_PROXY_ADDRESSES; then the header is read from the right, skipping the configured proxies, and the
+    first address that is not one of them is the client (anything to its left was written by the client and
+    proves nothing). Counting hops instead would let a client that reaches the app directly pick its address."""
     remote = request.META.get("REMOTE_ADDR", "")
-    hops = settings.POSKO_TRUSTED_PROXIES
-    if hops:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return remote
+    if not from_proxy(request):
+        return remote
+    proxies = settings.POSKO_PROXY_ADDRESSES
+    client = remote
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        try:
+            address = ipaddress.ip_address(entry.strip())
+        except ValueError:
+            break  # not an address: nothing further left can be believed
+        client = str(address)
+        if not _is_proxy(client, proxies):
+            break
+    return client
+
+
+def from_proxy(request) -> bool:
+    """Whether the connection itself comes from one of POSKO_PROXY_ADDRESSES (so its forwarding headers, such
+    as X-Forwarded-For and X-Request-ID, may be believed)."""
+    proxies = settings.POSKO_PROXY_ADDRESSES
+    return bool(proxies) and _is_proxy(request.META.get("REMOTE_ADDR", ""), proxies)
+
+
+def _is_proxy(address: str, proxies) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)

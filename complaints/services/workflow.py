@@ -3,6 +3,7 @@ append-only event. A transition is a conditional UPDATE on the expected status: 
 someone else acted first and the caller is told (STYLE.md practice 3)."""
 
 import datetime as dt
+import functools
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from complaints.models import (
     Assessment,
@@ -82,6 +84,24 @@ def _volunteer_only(user) -> bool:
     return has_role(user, R.RELAWAN) and not has_role(user, R.STAF)
 
 
+def _unless_archived(service):
+    """Archived cases (complaints/services/retention.py) are kept read-only: a service that changes a case
+    refuses one whose retention period has ended. Reading, exporting and the reporter's tracking still work."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        for name in ("report", "duplicate", "into", "clarification"):
+            obj = kwargs.get(name)
+            report = getattr(obj, "report", obj) if name == "clarification" else obj
+            if report is not None and report.archived_at is not None:
+                raise ValidationError(
+                    _("This case was archived under the retention rules: it can be read but not changed.")
+                )
+        return service(*args, **kwargs)
+
+    return wrapper
+
+
 def allowed_moves(report: Report, user) -> list[str]:
     """The statuses this user may move this report to now (prerequisites aside)."""
     moves = [to for (frm, to), role in MOVES.items() if frm == report.status and has_role(user, role)]
@@ -137,6 +157,7 @@ def _check_prerequisites(report: Report, to: str, note: str) -> None:
                 raise ValidationError(_("Describe the outcome before closing."))
 
 
+@_unless_archived
 def case_transition(
     *, report: Report, user, to_status: str, note: str = "", expected_status: str | None = None
 ) -> Report:
@@ -209,6 +230,7 @@ def _register(report: Report, now: dt.datetime) -> None:
     )
 
 
+@_unless_archived
 def case_assign(*, report: Report, user, assignee) -> None:
     """Give an open case to someone who may work on it: a case worker whose jurisdiction covers it, and past
     triage (handed on to Bawaslu) an officer or coordinator. Volunteers assign only to themselves."""
@@ -234,6 +256,7 @@ def case_assign(*, report: Report, user, assignee) -> None:
     _event(report, user, E.ASSIGN, data={"assignee": assignee.username if assignee else None})
 
 
+@_unless_archived
 def case_set_priority(*, report: Report, user, priority: int) -> None:
     if not has_role(user, R.RELAWAN) or (_volunteer_only(user) and report.status not in TRIAGE):
         raise PermissionDenied(_("Volunteers set priorities only while a report is in triage."))
@@ -242,6 +265,7 @@ def case_set_priority(*, report: Report, user, priority: int) -> None:
     _event(report, user, E.PRIORITY, data={"priority": priority})
 
 
+@_unless_archived
 def case_note(*, report: Report, user, body: str) -> ReportEvent:
     """An internal note: staff only, never shown to the reporter."""
     if not body.strip():
@@ -249,6 +273,7 @@ def case_note(*, report: Report, user, body: str) -> ReportEvent:
     return _event(report, user, E.NOTE, body.strip())
 
 
+@_unless_archived
 def message_send(
     *, report: Report, user, body: str, question: bool = False, expected_status: str | None = None
 ) -> Message:
@@ -276,6 +301,7 @@ def message_send(
     return message
 
 
+@sensitive_variables()  # the reporter's address
 def _notify_reporter(message_id: int) -> None:
     message = Message.objects.select_related("report").get(pk=message_id)
     report = message.report
@@ -332,6 +358,7 @@ def message_answer(*, report: Report, body: str, files: list) -> Message:
     return message
 
 
+@sensitive_variables()  # the identity it returns
 def identity_reveal(*, report: Report, user, reason: str) -> dict:
     """Show a reporter's identity to staff who may see it, for a stated reason; every reveal is logged."""
     from complaints.services.access import can_reveal_identity
@@ -350,6 +377,7 @@ def identity_reveal(*, report: Report, user, reason: str) -> dict:
     }
 
 
+@_unless_archived
 def case_merge(*, duplicate: Report, into: Report, user, note: str = "") -> Report:
     """Join a duplicate report to a case: it becomes a supporting report (status merged), its evidence stays
     with it and is shown on the case, and its reporter's tracking code follows the case's status."""
@@ -394,6 +422,7 @@ def case_merge(*, duplicate: Report, into: Report, user, note: str = "") -> Repo
     return into
 
 
+@_unless_archived
 def clarification_schedule(
     *,
     report: Report,
@@ -429,6 +458,7 @@ def clarification_schedule(
     return clarification
 
 
+@_unless_archived
 def clarification_minutes(*, clarification: Clarification, user, minutes: str, files: list) -> Clarification:
     """Record the berita acara and its attachments (hashed, stored privately)."""
     import hashlib
@@ -468,6 +498,7 @@ def clarification_minutes(*, clarification: Clarification, user, minutes: str, f
     return clarification
 
 
+@_unless_archived
 def clarification_skip(*, report: Report, user, reason: str) -> None:
     if not has_role(user, R.STAF):
         raise PermissionDenied
@@ -487,6 +518,7 @@ def criminal_element_suggested(report: Report) -> bool:
     return election.campaign_start <= report.incident_date <= election.campaign_end
 
 
+@_unless_archived
 def assessment_record(
     *,
     report: Report,
@@ -534,6 +566,7 @@ def referral_agency_for(report: Report, on: dt.date) -> ReferralAgency | None:
     return ReferralAgency.for_date(ReferralAgency.Kind.CRIMINAL if criminal else ReferralAgency.Kind.ASN, on)
 
 
+@_unless_archived
 def referral_record(
     *, report: Report, user, letter_number: str, sent_on: dt.date, remind_every_days: int = 14
 ) -> Referral:
@@ -565,6 +598,7 @@ def referral_record(
     return referral
 
 
+@_unless_archived
 def referral_outcome(*, report: Report, user, outcome: str, sanction: str, note: str) -> Referral:
     if not has_role(user, R.STAF):
         raise PermissionDenied
@@ -580,6 +614,7 @@ def referral_outcome(*, report: Report, user, outcome: str, sanction: str, note:
     return referral
 
 
+@_unless_archived
 def decision_extend(*, report: Report, user, reason: str) -> None:
     """Use the extension the law allows when more information is needed (once)."""
     if not has_role(user, R.STAF):

@@ -46,7 +46,7 @@ def test_a_reports_request_id_reaches_its_tasks_and_no_identity_reaches_the_logs
     worker = Worker(settings.MEDIA_ROOT, tmp_path / "worker.log", env=logging_env).start()
     server = Gunicorn(
         tmp_path / "web.log",
-        {**logging_env, "POSKO_DEBUG": "1", "POSKO_LOG_SQL": "1", "POSKO_TRUSTED_PROXIES": "1"},
+        {**logging_env, "POSKO_DEBUG": "1", "POSKO_LOG_SQL": "1", "POSKO_PROXY_ADDRESSES": "127.0.0.1"},
     ).start()
     request_id = "req-posko-test-0001"
     try:

@@ -1,6 +1,7 @@
 """Metrics in the Prometheus text format: for the monitoring network only, and the figures move when work
 happens. With several gunicorn workers, every scrape tells the same totals."""
 
+import ipaddress
 import time
 
 import pytest
@@ -52,7 +53,7 @@ def value(figures: dict, name: str, **labels) -> float:
 def test_the_metrics_endpoint_answers_only_the_monitoring_network(
     client, db, settings, remote, forwarded, proxies, allowed, status
 ):
-    settings.POSKO_TRUSTED_PROXIES = proxies
+    settings.POSKO_PROXY_ADDRESSES = [ipaddress.ip_network("127.0.0.1/32")] if proxies else []
     if allowed:
         settings.POSKO_METRICS_ALLOWED = allowed
     extra = {"REMOTE_ADDR": remote}
