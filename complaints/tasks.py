@@ -13,3 +13,9 @@ def coordinator_digest_task() -> int:
 @shared_task(name="complaints.referral_reminders", ignore_result=True)
 def referral_reminders_task() -> int:
     return workflow.referral_reminders()
+
+
+@shared_task(name="complaints.answer_notify", ignore_result=True)
+def answer_notify_task(message_id: int) -> bool:
+    """Tell the assignee that the reporter answered (safe to run twice: the message records the notice)."""
+    return workflow.answer_notify(message_id)

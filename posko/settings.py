@@ -303,6 +303,17 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR"}, "celery.app.trace": {"level": "WARNING"}},
 }
 
+# --- Staff side: errors, notices, invitations, time zones (issue 10) -----------------------------------------
+# The address staff e-mails link to (the assignee's "the reporter answered" notice, invitations).
+POSKO_SITE_URL = env_str("POSKO_SITE_URL", "http://127.0.0.1:8000")
+# Days an invitation link to set a staff password stays valid.
+POSKO_INVITE_DAYS = env_int("POSKO_INVITE_DAYS", 7, minimum=1)
+# A refused form (the CSRF check) gets the friendly 403 page that says what to do, in the layout of its side.
+CSRF_FAILURE_VIEW = "complaints.error_views.csrf_failure"
+# A workflow conflict that no view caught answers 409 with the case's current state.
+MIDDLEWARE += ["complaints.error_views.ConflictMiddleware"]
+CELERY_TASK_ROUTES["complaints.answer_notify"] = {"queue": POSKO_QUEUE_QUICK}
+
 CELERY_BEAT_SCHEDULE = {
     "evidence-sweep": {
         "task": "evidence.sweep",

@@ -1,5 +1,6 @@
 from complaints.models.reference import Election, Region, ViolationCategory
 from complaints.models.reports import Accused, Report, ReportEvent
+from complaints.models.staffing import StaffInvite
 from complaints.models.workflow import (
     Assessment,
     Clarification,
@@ -24,6 +25,7 @@ __all__ = [
     "Region",
     "Report",
     "ReportEvent",
+    "StaffInvite",
     "StaffProfile",
     "ViolationCategory",
 ]
