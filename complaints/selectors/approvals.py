@@ -24,7 +24,9 @@ def approvals_for_user(user) -> list[Report]:
     "closing"). A fixed number of queries, whatever the number of cases."""
     rows = list(
         _waiting(user)
-        .select_related("election", "incident_region", "assigned_to", "assessment", "referral__agency")
+        .select_related(
+            "election", "incident_region", "assigned_to", "assessment__author", "referral__agency"
+        )
         .prefetch_related("accused")
         .order_by("assessment__decided_at", "id")
     )
