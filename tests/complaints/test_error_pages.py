@@ -4,7 +4,6 @@ an unknown status answers 400, a workflow conflict 409 with the case's state now
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from complaints.models import Report
 from complaints.services import workflow
@@ -66,12 +65,10 @@ def test_an_unknown_status_is_a_bad_request_not_a_forbidden_one(client, people, 
     )
     assert response.status_code == 400
     assert "teleported" in response.content.decode()
-    token = Token.objects.create(user=people["staf"])
-    api = client.post(
+    api = client.post(  # the staff API with the session signed in above
         reverse("api:case_transition", args=[case.pk]),
         {"to_status": "teleported"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
     )
     assert api.status_code == 400 and "teleported" in api.json()["detail"]
 
@@ -124,8 +121,7 @@ def test_a_volunteer_opening_the_approvals_inbox_is_told_who_it_is_for(client, p
 
 
 def test_the_api_answers_json(client, people, case):
-    token = Token.objects.create(user=people["staf"])
-    response = client.get("/api/v1/tidak-ada/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = as_user(client, people["staf"]).get("/api/v1/tidak-ada/")
     assert response.status_code == 404
     assert response.json()["status_code"] == 404 and response.json()["todo"]
 
