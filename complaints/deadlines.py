@@ -59,20 +59,24 @@ def decision_deadline(election, registered: dt.date, *, extended: bool) -> dt.da
 
 
 def case_clock(report, *, today: dt.date | None = None) -> dict:
-    """Every deadline of a case, and which one is overdue now. Dates are in Asia/Jakarta."""
-    from django.utils import timezone
+    """Every deadline of a case, and which one is overdue now. Days are counted in the zone of the case's region
+    (WIB, WITA or WIT: complaints/timezones.py), so a report filed just after midnight in Jayapura is received
+    on that day, not on the day before as Jakarta's clock would have it."""
+    from complaints.timezones import local_date, report_zone, today_in
 
-    today = today or timezone.localdate()
+    zone = report_zone(report)
+    today = today or today_in(zone)
     election = report.election
-    received = timezone.localtime(report.clock_restarted_at or report.created_at).date()
+    received = local_date(report.clock_restarted_at or report.created_at, zone)
     clock = {
         "filing": filing_deadline(election, report.known_date),
         "initial_assessment": initial_assessment_deadline(election, received),
         "decision": None,
         "decision_extendable": not report.decision_extended,
+        "zone": zone.name,
     }
     if report.registered_at:
-        registered = timezone.localtime(report.registered_at).date()
+        registered = local_date(report.registered_at, zone)
         clock["decision"] = decision_deadline(election, registered, extended=report.decision_extended)
     pending = None
     if report.status in ("submitted", "triage"):

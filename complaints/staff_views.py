@@ -1,14 +1,14 @@
 """The staff area (/staf/): the triage queue, one case on one screen with the actions its state allows, the
 registry of reported civil servants. Thin doors: forms validate, services act, selectors read."""
 
-import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from complaints import deadlines, selectors
-from complaints.models import Assessment, Clarification, Person, Referral, Report, ViolationCategory
+from complaints import case_forms, deadlines, selectors
+from complaints.models import Assessment, Person, Referral, Report, StaffProfile
+from complaints.selectors import approvals, lookup
 from complaints.selectors import cases as case_selectors
 from complaints.services import access, workflow
+from complaints.timezones import report_zone, today_in
 from evidence.access import can_open_originals
 
 S = Report.Status
@@ -45,7 +47,12 @@ class QueueForm(forms.Form):
     q = forms.CharField(required=False, label=gettext_lazy("Search"))
     status = forms.ChoiceField(
         required=False,
-        choices=[("", gettext_lazy("Default")), ("open", gettext_lazy("All open"))] + list(S.choices),
+        choices=[
+            ("", gettext_lazy("Default")),
+            ("open", gettext_lazy("All open")),
+            ("all", gettext_lazy("All, closed included")),
+        ]
+        + list(S.choices),
         label=gettext_lazy("Status"),
     )
     region = forms.CharField(required=False, label=gettext_lazy("Region code"))
@@ -166,14 +173,9 @@ def case_bulk(request):
     return redirect(_next_or(request, reverse("staff:home")))
 
 
-@login_required
-def case_detail(request, pk: int):
-    report = _get_case_for_user(request, pk)
-    user = request.user
-    moves = workflow.allowed_moves(report, user)
-    clock = deadlines.case_clock(report)
-    hints = case_selectors.duplicate_hints(user, report) if report.is_open else {"visible": [], "outside": 0}
-    checklist = [
+def _checklist(report: Report) -> list:
+    evidence = report.evidence.all()
+    return [
         (
             _("Reporter identified (name, address, contact)"),
             not report.anonymous and bool(report.reporter_name),
@@ -183,41 +185,85 @@ def case_detail(request, pk: int):
         (_("Filed within the filing window"), not report.late),
         (_("Time and place of the incident"), bool(report.incident_date and report.incident_place)),
         (_("What happened is described"), len(report.chronology) >= 20),
-        (_("Evidence present"), bool(report.evidence.all())),
-        (
-            _("Evidence processed"),
-            all(e.status == "ready" for e in report.evidence.all()) and bool(report.evidence.all()),
-        ),
+        (_("Evidence present"), bool(evidence)),
+        (_("Evidence processed"), all(e.status == "ready" for e in evidence) and bool(evidence)),
     ]
-    return render(
-        request,
-        "complaints/staff/case.html",
-        {
-            "report": report,
-            "moves": moves,
-            "clock": clock,
-            "checklist": checklist,
-            "status_labels": dict(S.choices),
-            "suggestions": hints["visible"],
-            "duplicates_outside": hints["outside"],
-            "items": case_selectors.evidence_for_display(user, list(report.evidence.all())),
-            "region_path": selectors.region_path(report.incident_region),
-            "can_open_originals": can_open_originals(user),
-            "can_reveal": access.can_reveal_identity(user),
-            "role": access.role_of(user),
-            "categories": selectors.category_list(),
-            "criminal_suggested": workflow.criminal_element_suggested(report),
-            "agency_today": workflow.referral_agency_for(report, timezone.localdate()),
-            # Loaded with the case (select_related); a missing one-to-one raises instead of answering None.
-            "assessment": _related_or_none(report, "assessment"),
-            "referral": _related_or_none(report, "referral"),
-            "assignees": access.case_workers_for(report),
-            "decisions": Assessment.Decision.choices,
-            "sanctions": ViolationCategory.Sanction.choices,
-            "outcomes": Referral.Outcome.choices,
-            "revealed": request.session.pop(f"revealed-{report.pk}", None),
-        },
-    )
+
+
+def _case_forms(report: Report, user, moves, assignees, bound=None) -> dict:
+    """Every form of the case page, starting from what is saved; `bound` is the one just posted with an error."""
+    extra = {"transition": {"moves": moves}, "assign": {"assignees": assignees}}
+    forms_ = {
+        action: form_class(report=report, user=user, **extra.get(action, {}))
+        for action, form_class in case_forms.FORMS.items()
+    }
+    if bound is not None:
+        forms_[bound.action] = bound
+    # One minutes form per clarification still without minutes, each with its own one-time token.
+    for clarification in report.clarifications.all():
+        if (
+            bound is not None
+            and bound.action == "minutes"
+            and bound.data.get("clarification") == str(clarification.pk)
+        ):
+            form = bound
+        else:
+            form = case_forms.MinutesForm(report=report, user=user)
+            form.initial["clarification"] = clarification.pk
+        form.auto_id = (
+            f"id_minutes_{clarification.pk}_%s"  # unique ids when several sessions wait for minutes
+        )
+        clarification.minutes_form = form
+    return forms_
+
+
+def _case_page(request, report: Report, *, bound=None, status: int = 200, problem: str = ""):
+    """The case page: everything on one screen, with the forms its state allows. Rendered in the case's time
+    zone, so every time on it (and every date typed into it) is the region's own."""
+    user = request.user
+    zone = report_zone(report)
+    moves = workflow.allowed_moves(report, user)
+    assignees = list(access.case_workers_for(report))
+    hints = case_selectors.duplicate_hints(user, report) if report.is_open else {"visible": [], "outside": 0}
+    if report.new_answer_at and (report.assigned_to_id == user.pk or not report.assigned_to_id):
+        # The person handling the case (or anyone, while nobody is assigned) has now seen the answer.
+        Report.objects.filter(pk=report.pk, new_answer_at=report.new_answer_at).update(new_answer_at=None)
+    with timezone.override(zone.tz):
+        return render(
+            request,
+            "complaints/staff/case.html",
+            {
+                "report": report,
+                "zone": zone,
+                "moves": moves,
+                "clock": deadlines.case_clock(report),
+                "checklist": _checklist(report),
+                "status_labels": dict(S.choices),
+                "suggestions": hints["visible"],
+                "duplicates_outside": hints["outside"],
+                "items": case_selectors.evidence_for_display(user, list(report.evidence.all())),
+                "region_path": selectors.region_path(report.incident_region),
+                "can_open_originals": can_open_originals(user),
+                "can_reveal": access.can_reveal_identity(user),
+                "role": access.role_of(user),
+                "criminal_suggested": workflow.criminal_element_suggested(report),
+                "agency_today": workflow.referral_agency_for(report, today_in(zone)),
+                # Loaded with the case (select_related); a missing one-to-one raises instead of answering None.
+                "assessment": _related_or_none(report, "assessment"),
+                "referral": _related_or_none(report, "referral"),
+                "forms": _case_forms(report, user, moves, assignees, bound),
+                "problem": problem,
+                "problem_action": bound.action if bound is not None else "",
+                "can_assess": report.status == S.ASSESSMENT or S.ASSESSMENT in moves,
+                "revealed": request.session.pop(f"revealed-{report.pk}", None),
+            },
+            status=status,
+        )
+
+
+@login_required
+def case_detail(request, pk: int):
+    return _case_page(request, _get_case_for_user(request, pk))
 
 
 def _related_or_none(report: Report, name: str):
@@ -227,56 +273,156 @@ def _related_or_none(report: Report, name: str):
         return None
 
 
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValidationError(_("Enter a date as YYYY-MM-DD.")) from None
+def _act(action: str, report: Report, user, data: dict, files) -> object:
+    """Call the service behind a case form with its cleaned data. Returns what the service returned; False or
+    an object marked `changed = False` means it was saved unchanged."""
+    if action == "transition":
+        return workflow.case_transition(
+            report=report,
+            user=user,
+            to_status=data["to_status"],
+            note=data["note"],
+            expected_status=data["expected_status"] or None,
+        )
+    if action == "note":
+        return workflow.case_note(report=report, user=user, body=data["body"], token=data["token"])
+    if action == "message":
+        return workflow.message_send(
+            report=report,
+            user=user,
+            body=data["body"],
+            question=data["question"],
+            expected_status=data["expected_status"] or None,
+            token=data["token"],
+        )
+    if action == "assign":
+        return workflow.case_assign(report=report, user=user, assignee=data["assignee"])
+    if action == "priority":
+        return workflow.case_set_priority(report=report, user=user, priority=data["priority"])
+    if action == "clarification":
+        return workflow.clarification_schedule(
+            report=report,
+            user=user,
+            scheduled_for=data["scheduled_for"],
+            place=data["place"],
+            invite_terlapor=data["invite_terlapor"],
+            invite_reporter=data["invite_reporter"],
+            witnesses=data["witnesses"],
+            token=data["token"],
+        )
+    if action == "minutes":
+        return workflow.clarification_minutes(
+            clarification=data["clarification"],
+            user=user,
+            minutes=data["minutes"],
+            files=files.getlist("files"),
+            token=data["token"],
+        )
+    if action == "skip_clarification":
+        return workflow.clarification_skip(report=report, user=user, reason=data["reason"])
+    if action == "assessment":
+        return workflow.assessment_record(
+            report=report,
+            user=user,
+            findings=data["findings"],
+            categories=list(data["categories"]),
+            legal_basis=data["legal_basis"],
+            recommended_sanction=data["recommended_sanction"],
+            criminal_element=data["criminal_element"],
+            decision=data["decision"],
+        )
+    if action == "referral":
+        return workflow.referral_record(
+            report=report,
+            user=user,
+            letter_number=data["letter_number"],
+            sent_on=data["sent_on"],
+            remind_every_days=data["remind_every_days"],
+        )
+    if action == "outcome":
+        return workflow.referral_outcome(
+            report=report, user=user, outcome=data["outcome"], sanction=data["sanction"], note=data["note"]
+        )
+    if action == "extend":
+        return workflow.decision_extend(report=report, user=user, reason=data["reason"])
+    raise Http404
 
 
-def _datetime(value: str) -> dt.datetime:
-    try:
-        return timezone.make_aware(dt.datetime.fromisoformat(value))
-    except (TypeError, ValueError):
-        raise ValidationError(_("Enter a date and time.")) from None
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _done(request, report: Report, anchor: str):
+    """After a successful action: the page in place for htmx, else POST-redirect-GET to the case."""
+    if _is_htmx(request):
+        fresh = _get_case_for_user(request, report.pk)
+        return _case_page(request, fresh)
+    return redirect(reverse("staff:case", args=[report.pk]) + f"#{anchor}")
 
 
 @login_required
 @require_POST
 def case_action(request, pk: int, action: str):
-    """Every action on a case posts here; the outcome comes back as a message on the case page."""
+    """Every action on a case posts here. Success: the case page again (in place under htmx, else through a
+    redirect). A problem: the case page with the form as it was sent and the reason beside it, answering 400
+    (something to correct), 403 (not this user's to do, and why) or 409 (someone else acted first, with the
+    case's state now)."""
     report = _get_case_for_user(request, pk)
     user, post = request.user, request.POST
-    expected = post.get("expected_status") or None
+    if action in ("reveal", "merge", "absorb"):
+        return _identity_and_merge(request, report, action)
+    form_class = case_forms.FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    extra = {}
+    if action == "transition":
+        extra = {"moves": workflow.allowed_moves(report, user)}
+    elif action == "assign":
+        extra = {"assignees": User.objects.filter(posko__isnull=False, is_active=True).order_by("username")}
+    with timezone.override(report_zone(report).tz):  # a typed date and time is the case's local time
+        form = form_class(post, request.FILES, report=report, user=user, **extra)
+        if not form.is_valid():
+            return _case_page(
+                request,
+                report,
+                bound=form,
+                status=400,
+                problem=_("Nothing was saved: correct the marked fields and send again."),
+            )
+        try:
+            result = _act(action, report, user, form.cleaned_data, request.FILES)
+        except workflow.Conflict as exc:
+            # What was typed is kept; the form now expects the state the case is in.
+            fresh = _get_case_for_user(request, report.pk)
+            data = post.copy()
+            data["expected_status"] = fresh.status
+            extra = {"moves": workflow.allowed_moves(fresh, user)} if action == "transition" else extra
+            again = form_class(data, request.FILES, report=fresh, user=user, **extra)
+            return _case_page(request, fresh, bound=again, status=409, problem=exc.message)
+        except PermissionDenied as exc:
+            return _case_page(request, report, bound=form, status=403, problem=_refusal_text(exc, user))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return _case_page(request, report, bound=form, status=400, problem=" ".join(exc.messages))
+    unchanged = result is False or getattr(result, "changed", True) is False
+    if unchanged:
+        messages.info(request, _("Nothing had changed, so nothing new was recorded."))
+    else:
+        messages.success(request, _("Saved."))
+    return _done(request, report, action)
+
+
+def _refusal_text(exc: PermissionDenied, user) -> str:
+    detail = str(exc).strip()
+    role = dict(StaffProfile.Role.choices).get(access.role_of(user), "")
+    return detail or _("This is not yours to do on this case (your role: %(role)s).") % {"role": role}
+
+
+def _identity_and_merge(request, report: Report, action: str):
+    """Revealing the reporter and merging duplicates (their rules are the accounts work's, issue 10)."""
+    user, post = request.user, request.POST
     try:
-        if action == "transition":
-            workflow.case_transition(
-                report=report,
-                user=user,
-                to_status=post.get("to_status", ""),
-                note=post.get("note", ""),
-                expected_status=expected,
-            )
-        elif action == "note":
-            workflow.case_note(report=report, user=user, body=post.get("body", ""))
-        elif action == "message":
-            workflow.message_send(
-                report=report,
-                user=user,
-                body=post.get("body", ""),
-                question=post.get("question") == "1",
-                expected_status=expected,
-            )
-        elif action == "assign":
-            assignee = (
-                User.objects.filter(pk=post.get("assignee") or 0).first()
-                if post.get("assignee") != "me"
-                else user
-            )
-            workflow.case_assign(report=report, user=user, assignee=assignee)
-        elif action == "priority":
-            workflow.case_set_priority(report=report, user=user, priority=int(post.get("priority") or 0))
-        elif action == "reveal":
+        if action == "reveal":
             request.session[f"revealed-{report.pk}"] = workflow.identity_reveal(
                 report=report, user=user, reason=post.get("reason", "")
             )
@@ -286,69 +432,30 @@ def case_action(request, pk: int, action: str):
             messages.success(
                 request, _("Merged into %(code)s.") % {"code": into.case_number or into.tracking_code}
             )
-            return redirect("staff:case", pk=into.pk)
-        elif action == "absorb":
+            target = reverse("staff:case", args=[into.pk])
+            if _is_htmx(request):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return redirect(target)
+        else:
             duplicate = _get_case_for_user(request, int(post.get("duplicate") or 0))
             workflow.case_merge(duplicate=duplicate, into=report, user=user, note=post.get("note", ""))
-        elif action == "clarification":
-            workflow.clarification_schedule(
-                report=report,
-                user=user,
-                scheduled_for=_datetime(post.get("scheduled_for")),
-                place=post.get("place", ""),
-                invite_terlapor=bool(post.get("invite_terlapor")),
-                invite_reporter=bool(post.get("invite_reporter")),
-                witnesses=post.get("witnesses", ""),
-            )
-        elif action == "minutes":
-            clarification = get_object_or_404(Clarification, pk=post.get("clarification"), report=report)
-            workflow.clarification_minutes(
-                clarification=clarification,
-                user=user,
-                minutes=post.get("minutes", ""),
-                files=request.FILES.getlist("files"),
-            )
-        elif action == "skip_clarification":
-            workflow.clarification_skip(report=report, user=user, reason=post.get("reason", ""))
-        elif action == "assessment":
-            workflow.assessment_record(
-                report=report,
-                user=user,
-                findings=post.get("findings", ""),
-                categories=ViolationCategory.objects.filter(slug__in=post.getlist("categories")),
-                legal_basis=post.get("legal_basis", ""),
-                recommended_sanction=post.get("recommended_sanction", ""),
-                criminal_element=bool(post.get("criminal_element")),
-                decision=post.get("decision", ""),
-            )
-        elif action == "referral":
-            workflow.referral_record(
-                report=report,
-                user=user,
-                letter_number=post.get("letter_number", ""),
-                sent_on=_date(post.get("sent_on")),
-                remind_every_days=int(post.get("remind_every_days") or 14),
-            )
-        elif action == "outcome":
-            workflow.referral_outcome(
-                report=report,
-                user=user,
-                outcome=post.get("outcome", ""),
-                sanction=post.get("sanction", ""),
-                note=post.get("note", ""),
-            )
-        elif action == "extend":
-            workflow.decision_extend(report=report, user=user, reason=post.get("reason", ""))
-        else:
-            raise Http404
         messages.success(request, _("Saved."))
     except workflow.Conflict as exc:
-        messages.error(request, exc.message)
+        return _case_page(request, _get_case_for_user(request, report.pk), status=409, problem=exc.message)
+    except PermissionDenied as exc:
+        return _case_page(request, report, status=403, problem=_refusal_text(exc, user))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        return _case_page(request, report, status=400, problem=" ".join(exc.messages))
     except (ValueError, TypeError):
-        messages.error(request, _("Some of the values were not understood; nothing was changed."))
-    return redirect(reverse("staff:case", args=[report.pk]) + f"#{action}")
+        return _case_page(
+            request,
+            report,
+            status=400,
+            problem=_("Some of the values were not understood; nothing was changed."),
+        )
+    return _done(request, report, action)
 
 
 @login_required
@@ -375,3 +482,31 @@ def staff_report_evidence(request, pk: int):
             "can_open_originals": can_open_originals(request.user),
         },
     )
+
+
+@login_required
+def staff_search(request):
+    """The search box of the staff navigation: an exact case number, tracking code or NIP opens the case (or the
+    terlapor's page); anything else is the queue's full-text search over every case in the jurisdiction."""
+    _staff_or_404(request)
+    text = request.GET.get("q", "").strip()
+    found = lookup.staff_lookup(request.user, text)
+    if found.case is not None:
+        return redirect("staff:case", pk=found.case.pk)
+    if found.person is not None:
+        return redirect("staff:person", pk=found.person.pk)
+    if not text:
+        return redirect("staff:home")
+    return redirect(reverse("staff:home") + "?" + urlencode({"q": text, "status": "all"}))
+
+
+@login_required
+def approvals_inbox(request):
+    """What waits for this coordinator: referrals to forward and decisions that close a case."""
+    _staff_or_404(request)
+    if not access.has_role(request.user, StaffProfile.Role.KOORDINATOR):
+        raise PermissionDenied(
+            _("The approvals inbox is for coordinators, who approve referrals and decisions that end a case.")
+        )
+    rows = approvals.approvals_for_user(request.user)
+    return render(request, "complaints/staff/approvals.html", {"rows": rows})

@@ -18,3 +18,9 @@ def referral_reminders_task() -> int:
 @shared_task(name="complaints.retention_sweep", ignore_result=True)
 def retention_sweep_task() -> dict:
     return retention.retention_sweep()
+
+
+@shared_task(name="complaints.answer_notify", ignore_result=True)
+def answer_notify_task(message_id: int) -> bool:
+    """Tell the assignee that the reporter answered (safe to run twice: the message records the notice)."""
+    return workflow.answer_notify(message_id)

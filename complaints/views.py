@@ -21,6 +21,7 @@ from complaints.selectors import cases as case_selectors
 from complaints.services import intake, workflow
 from complaints.services.tracking import TrackingThrottled, client_address, report_track, throttled_message
 from complaints.status_text import status_meaning
+from complaints.timezones import report_zone
 from evidence import services as evidence_services
 from evidence.uploadhandlers import skipped_uploads
 
@@ -141,6 +142,7 @@ def report_receipt(request, code: str):
             "pin": pin,
             "region_path": selectors.region_path(report.incident_region),
             "status_meaning": status_meaning(report.status),
+            "zone": report_zone(report),
         },
     )
 
@@ -183,8 +185,19 @@ def _tracked_report(request):
     return selectors.report_for_tracking(tracked["id"])
 
 
+def _question_pending(messages_for_reporter) -> bool:
+    """Whether staff's last word was a question the reporter has not answered yet."""
+    for message in reversed(messages_for_reporter):
+        if message.direction == Message.Direction.FROM_REPORTER:
+            return False
+        if message.is_question:
+            return True
+    return False
+
+
 def _track_result(request, report, *, answer_form=None, status=200):
     case = case_selectors.tracking_view_of(report)
+    messages_for_reporter = list(Message.objects.filter(report=report).order_by("created_at"))
     return render(
         request,
         "complaints/track_result.html",
@@ -193,8 +206,12 @@ def _track_result(request, report, *, answer_form=None, status=200):
             "case": case,
             "status_meaning": status_meaning(case.status),
             "evidence": list(report.evidence.all()),
-            "messages_for_reporter": list(Message.objects.filter(report=report).order_by("created_at")),
-            "can_answer": report.status == Report.Status.NEEDS_INFO,
+            "messages_for_reporter": messages_for_reporter,
+            # The reporter may write for as long as their report is open (issue 10): an answer to a question, or
+            # more information and evidence on their own.
+            "can_answer": report.status in Report.OPEN,
+            "question_pending": _question_pending(messages_for_reporter),
+            "zone": report_zone(report),
             "answer_form": answer_form or AnswerForm(),
         },
         status=status,

@@ -555,6 +555,17 @@ POSKO_API_TOKEN_MAX_DAYS = env_int("POSKO_API_TOKEN_MAX_DAYS", 90, minimum=1)
 POSKO_API_TOKENS_PER_USER = env_int("POSKO_API_TOKENS_PER_USER", 10, minimum=1)
 REST_KNOX = {"TOKEN_TTL": dt.timedelta(days=POSKO_API_TOKEN_MAX_DAYS), "AUTO_REFRESH": False}
 
+# --- Staff side: errors, notices, invitations, time zones (issue 10) -----------------------------------------
+# The address staff e-mails link to (the assignee's "the reporter answered" notice, invitations).
+POSKO_SITE_URL = env_str("POSKO_SITE_URL", "http://127.0.0.1:8000")
+# Days an invitation link to set a staff password stays valid.
+POSKO_INVITE_DAYS = env_int("POSKO_INVITE_DAYS", 7, minimum=1)
+# A refused form (the CSRF check) gets the friendly 403 page that says what to do, in the layout of its side.
+CSRF_FAILURE_VIEW = "complaints.error_views.csrf_failure"
+# A workflow conflict that no view caught answers 409 with the case's current state.
+MIDDLEWARE += ["complaints.error_views.ConflictMiddleware"]
+CELERY_TASK_ROUTES["complaints.answer_notify"] = {"queue": POSKO_QUEUE_QUICK}
+
 CELERY_BEAT_SCHEDULE = {
     "evidence-sweep": {"task": "evidence.sweep", "schedule": float(POSKO_SWEEP_SECONDS)},
     "staged-upload-cleanup": {"task": "evidence.cleanup_staged", "schedule": 3600.0},

@@ -6,7 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
-from complaints import api, staff_api, staff_views, views
+from complaints import api, staff_admin_views, staff_api, staff_views, views
 from evidence import views as evidence_views
 from exports import urls as exports_urls
 from posko.health import healthz
@@ -36,6 +36,15 @@ staff_patterns = [
     path("bukti/<uuid:pk>/proses-ulang/", evidence_views.evidence_reprocess, name="evidence_reprocess"),
     path("arsip/<uuid:pk>/tangkapan-layar/", evidence_views.capture_screenshot, name="capture_screenshot"),
     path("arsip/<uuid:pk>/warc/", evidence_views.capture_warc, name="capture_warc"),
+    # --- Staff side (issue 10): search, approvals, staff and agency management, invitations ---
+    path("cari/", staff_views.staff_search, name="search"),
+    path("persetujuan/", staff_views.approvals_inbox, name="approvals"),
+    path("pengguna/", staff_admin_views.staff_users, name="users"),
+    path("pengguna/<int:pk>/", staff_admin_views.staff_user_edit, name="user_edit"),
+    path("pengguna/<int:pk>/<slug:what>/", staff_admin_views.staff_user_state, name="user_state"),
+    path("undangan/<str:token>/", staff_admin_views.invite_accept, name="invite_accept"),
+    path("instansi/", staff_admin_views.agencies, name="agencies"),
+    path("instansi/<int:pk>/", staff_admin_views.agency_edit, name="agency_edit"),
 ]
 
 api_patterns = [
@@ -77,6 +86,10 @@ urlpatterns = [
 
 # An outage met outside a view is a 503 with Retry-After too (posko.middleware).
 handler500 = "posko.middleware.server_error"
+# --- Friendly error pages and API answers (issue 10) ---
+handler400 = "complaints.error_views.bad_request"
+handler403 = "complaints.error_views.permission_denied"
+handler404 = "complaints.error_views.page_not_found"
 
 if settings.POSKO_BENCH_VIEWS:
     from posko.bench_views import bare_upload

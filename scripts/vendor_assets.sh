@@ -14,5 +14,8 @@ cp "$nm/bootstrap/dist/css/bootstrap.min.css"{,.map} "$nm/bootstrap/dist/js/boot
 cp "$nm/bootstrap-icons/font/bootstrap-icons.min.css" "$nm/bootstrap-icons/LICENSE" "$dest/bootstrap-icons/"
 cp "$nm/bootstrap-icons/font/fonts/bootstrap-icons.woff2" "$nm/bootstrap-icons/font/fonts/bootstrap-icons.woff" "$dest/bootstrap-icons/fonts/"
 cp "$nm/htmx.org/dist/htmx.min.js" "$nm/htmx.org/LICENSE" "$dest/htmx/"
+# The accessibility tests inject axe-core themselves (tests/browser/axe.py); it is not a page asset.
+mkdir -p tests/browser/vendor/axe-core
+cp "$nm/axe-core/axe.min.js" "$nm/axe-core/LICENSE" tests/browser/vendor/axe-core/
 cp "$work/package-lock.json" package-lock.json
 echo "static/vendor refreshed"

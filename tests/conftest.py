@@ -33,6 +33,12 @@ def reference_data_ensure() -> None:
 
     reference_data_load(Election, ViolationCategory)
     regions_load(only_under=TEST_REGIONS)
+    # The receiving agencies come from a data migration, which a transactional test's flush removes.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("complaints.migrations.0004_search_and_agencies").agencies_forward(apps, None)
 
 
 @pytest.fixture(scope="session")

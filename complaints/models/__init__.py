@@ -1,6 +1,7 @@
 from complaints.models.privacy import RetentionRecord
 from complaints.models.reference import Election, Region, ViolationCategory
 from complaints.models.reports import Accused, Report, ReportEvent
+from complaints.models.staffing import StaffInvite
 from complaints.models.workflow import (
     Assessment,
     Clarification,
@@ -26,6 +27,7 @@ __all__ = [
     "Report",
     "ReportEvent",
     "RetentionRecord",
+    "StaffInvite",
     "StaffProfile",
     "ViolationCategory",
 ]

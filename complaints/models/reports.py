@@ -101,6 +101,9 @@ class Report(models.Model):
     due_on = models.DateField(null=True, blank=True, db_index=True)
     province_code = models.CharField(max_length=2, blank=True, db_index=True)
     regency_code = models.CharField(max_length=5, blank=True, db_index=True)
+    # When the reporter last answered on /lacak/ and no one handling the case has read it yet: the "new answer"
+    # mark of the queue and the case page (issue 10). Cleared when the assignee opens the case or staff reply.
+    new_answer_at = models.DateTimeField(null=True, blank=True)
     # Words for full-text search: chronology, terlapor names and agencies, places. PostgreSQL indexes a
     # generated tsvector over it (migration 0004); elsewhere it is searched with LIKE.
     search_text = models.TextField(blank=True, editable=False)

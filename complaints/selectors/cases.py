@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from complaints.models import Accused, Message, Report, ReportEvent
 from complaints.services.access import has_role, reports_for_user
+from complaints.timezones import due_before_today_q, report_zone, today_in
 from evidence.access import can_see_location
 from evidence.models import DuplicateMatch, Evidence
 
@@ -54,7 +55,9 @@ def case_queue(user, filters: QueueFilters) -> QuerySet:
     """The queue a user works from. Volunteers see new and returned reports by default; Bawaslu staff every
     open case. Rows come with what the list shows, in a fixed number of queries whatever the page size."""
     qs = reports_for_user(user).exclude(status=S.MERGED)
-    if filters.status == "open" or (not filters.status and has_role(user, "staf")):
+    if filters.status == "all":
+        pass  # the search box looks everywhere, closed cases included
+    elif filters.status == "open" or (not filters.status and has_role(user, "staf")):
         qs = qs.filter(status__in=list(Report.OPEN))
     elif filters.status:
         qs = qs.filter(status=filters.status)
@@ -73,7 +76,7 @@ def case_queue(user, filters: QueueFilters) -> QuerySet:
     if filters.late:
         qs = qs.filter(late=True)
     if filters.overdue:
-        qs = qs.filter(due_on__lt=timezone.localdate())
+        qs = qs.filter(due_before_today_q())
     if filters.mine:
         qs = qs.filter(assigned_to=user)
     qs = full_text(qs, filters.q)
@@ -102,11 +105,11 @@ def queue_page(qs: QuerySet, page: int) -> dict:
             ),
         )[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     )
-    today = timezone.localdate()
+    now = timezone.now()
     for row in rows:
         row.overdue = bool(
             row.due_on
-            and row.due_on < today
+            and row.due_on < today_in(report_zone(row), now)
             and row.status in (S.SUBMITTED, S.TRIAGE, S.INVESTIGATION, S.CLARIFICATION, S.ASSESSMENT)
         )
         kinds: dict[str, int] = {}

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from complaints import deadlines
 from complaints.models import Accused, Report, ReportEvent
 from complaints.services import codes, registry
+from complaints.timezones import today_in, zone_for_region
 from evidence import services as evidence_services
 
 
@@ -32,7 +32,8 @@ def report_submit(
     """Create a report with its terlapor and evidence from validated input (see ReportSubmission), and queue
     each evidence item for processing once the transaction has committed."""
     election = data["election"]
-    today = timezone.localdate()
+    # The filing window counts days where the violation happened (Keppres 41/1987: WIB, WITA or WIT).
+    today = today_in(zone_for_region(data["incident_region"].code))
     deadline = deadlines.filing_deadline(election, data["known_date"])
     late = today > deadline
     pin, salt = codes.pin_new(), codes.pin_salt_new()

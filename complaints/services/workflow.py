@@ -26,6 +26,7 @@ from complaints.models import (
     StaffProfile,
 )
 from complaints.services.access import CASE_ROLES, has_role, report_visible, role_of
+from complaints.timezones import zone_for_region
 
 S = Report.Status
 R = StaffProfile.Role
@@ -113,6 +114,40 @@ def allowed_moves(report: Report, user) -> list[str]:
     return moves
 
 
+def _done_before(report: Report, token: str) -> ReportEvent | None:
+    """The event a form with this one-time token already wrote (a double click, a reload), if any."""
+    if not token:
+        return None
+    return ReportEvent.objects.filter(report=report, data__token=token).first()
+
+
+def _unchanged(instance, values: dict) -> bool:
+    return all(getattr(instance, name) == value for name, value in values.items())
+
+
+def _refusal(report: Report, user, to_status: str) -> str:
+    """Why this user may not make this move now, in words: which role it needs, or that the state forbids it."""
+    from complaints.services.access import role_of
+
+    labels = dict(S.choices)
+    needed = MOVES.get((report.status, to_status))
+    if needed is None and to_status in (S.REJECTED, S.STOPPED) and report.status in OPEN:
+        needed = REJECT_ROLE.get(report.status, R.STAF) if to_status == S.REJECTED else R.STAF
+    if needed is None:
+        return _("A case in “%(current)s” cannot move to “%(to)s”.") % {
+            "current": labels.get(report.status, report.status),
+            "to": labels.get(to_status, to_status),
+        }
+    return _(
+        "Moving a case to “%(to)s” is for %(role)s and above; your role is %(yours)s. Ask a colleague with "
+        "that role, or your coordinator."
+    ) % {
+        "to": labels.get(to_status, to_status),
+        "role": dict(R.choices)[needed],
+        "yours": dict(R.choices).get(role_of(user), _("none")),
+    }
+
+
 def _event(report, user, kind, note="", data=None, from_status="", to_status="") -> ReportEvent:
     return ReportEvent.objects.create(
         report=report,
@@ -163,11 +198,13 @@ def case_transition(
 ) -> Report:
     """Move a case to `to_status`. Raises PermissionDenied (not this user's move), ValidationError (something
     must exist first) or Conflict (the case changed meanwhile); on success writes exactly one event."""
+    if to_status not in S.values:
+        raise ValidationError(_("“%(status)s” is not a status of a case.") % {"status": to_status})
     expected = expected_status or report.status
     if expected != report.status:
         raise Conflict(report.status)
     if to_status not in allowed_moves(report, user):
-        raise PermissionDenied(_("You may not make this change."))
+        raise PermissionDenied(_refusal(report, user, to_status))
     _check_prerequisites(report, to_status, note)
     now = timezone.now()
     changes = {"status": to_status, "status_changed_at": now}
@@ -211,7 +248,7 @@ def case_number_for(report: Report, sequence: int, when: dt.datetime) -> str:
     region = Region.objects.only("kind").get(code=code)
     level = {"provinsi": "Prov", "kota": "Kota"}.get(region.kind, "Kab")
     kind = "LP" if report.kind == Report.Kind.LAPORAN else "TM"
-    local = timezone.localtime(when)
+    local = timezone.localtime(when, zone_for_region(code).tz)  # the month and year of the case's own zone
     return f"{sequence:03d}/{kind}/PL/{level}/{code}/{ROMAN[local.month - 1]}/{local.year}"
 
 
@@ -219,7 +256,7 @@ def _register(report: Report, now: dt.datetime) -> None:
     """Give the case its number. The kab/kota row is locked so two registrations cannot take one number."""
     code = ".".join(report.incident_region_id.split(".")[:2])
     list(Region.objects.select_for_update().filter(code=code))
-    year = timezone.localtime(now).year
+    year = timezone.localtime(now, zone_for_region(code).tz).year
     kind = "LP" if report.kind == Report.Kind.LAPORAN else "TM"
     taken = Report.objects.filter(
         case_number__regex=rf"^\d+/{kind}/PL/[A-Za-z]+/{re.escape(code)}/[IVX]+/{year}$"
@@ -231,12 +268,14 @@ def _register(report: Report, now: dt.datetime) -> None:
 
 
 @_unless_archived
-def case_assign(*, report: Report, user, assignee) -> None:
+def case_assign(*, report: Report, user, assignee) -> bool:
     """Give an open case to someone who may work on it: a case worker whose jurisdiction covers it, and past
     triage (handed on to Bawaslu) an officer or coordinator. Volunteers assign only to themselves."""
     if not has_role(user, R.RELAWAN) or (assignee and assignee != user and not has_role(user, R.STAF)):
         raise PermissionDenied(_("You may not assign cases to others."))
     _require_open(report)
+    if report.assigned_to_id == (assignee.pk if assignee else None):
+        return False  # saved unchanged: nothing to record
     if assignee is not None:
         name = assignee.get_full_name() or assignee.username
         if role_of(assignee) not in CASE_ROLES or not report_visible(assignee, report.pk):
@@ -254,38 +293,60 @@ def case_assign(*, report: Report, user, assignee) -> None:
             )
     Report.objects.filter(pk=report.pk).update(assigned_to=assignee)
     _event(report, user, E.ASSIGN, data={"assignee": assignee.username if assignee else None})
+    return True
 
 
 @_unless_archived
-def case_set_priority(*, report: Report, user, priority: int) -> None:
+def case_set_priority(*, report: Report, user, priority: int) -> bool:
+    """Set the queue priority; False when it already had it (nothing recorded)."""
     if not has_role(user, R.RELAWAN) or (_volunteer_only(user) and report.status not in TRIAGE):
         raise PermissionDenied(_("Volunteers set priorities only while a report is in triage."))
     _require_open(report)
+    if report.priority == priority:
+        return False
     Report.objects.filter(pk=report.pk).update(priority=priority)
     _event(report, user, E.PRIORITY, data={"priority": priority})
+    return True
 
 
 @_unless_archived
-def case_note(*, report: Report, user, body: str) -> ReportEvent:
-    """An internal note: staff only, never shown to the reporter."""
+def case_note(*, report: Report, user, body: str, token: str = "") -> ReportEvent:
+    """An internal note: staff only, never shown to the reporter. A form posted twice adds it once."""
     if not body.strip():
         raise ValidationError(_("The note is empty."))
-    return _event(report, user, E.NOTE, body.strip())
+    done = _done_before(report, token)
+    if done is not None:
+        done.changed = False
+        return done
+    return _event(report, user, E.NOTE, body.strip(), data={"token": token} if token else None)
 
 
 @_unless_archived
 def message_send(
-    *, report: Report, user, body: str, question: bool = False, expected_status: str | None = None
+    *,
+    report: Report,
+    user,
+    body: str,
+    question: bool = False,
+    expected_status: str | None = None,
+    token: str = "",
 ) -> Message:
-    """A message to the reporter, shown on /lacak/ (and announced by e-mail, without case details). A question
-    also moves the report to needs_info (Perlu Perbaikan) and pauses the initial-assessment clock."""
+    """A message to the reporter, shown on /lacak/ (and announced by e-mail, without case details), at any open
+    stage. During triage a question also moves the report to needs_info (Perlu Perbaikan), which pauses the
+    initial-assessment clock; later a question waits for the answer without changing the status. A form posted
+    twice sends the message once."""
     if not body.strip():
         raise ValidationError(_("The message is empty."))
     if not has_role(user, R.RELAWAN):
-        raise PermissionDenied
+        raise PermissionDenied(_("Messages to the reporter are for volunteers and Bawaslu staff."))
     _require_open(report)
+    done = _done_before(report, token)
+    if done is not None:
+        message = Message.objects.get(pk=done.data["message"])
+        message.changed = False
+        return message
     with transaction.atomic():
-        if question:
+        if question and report.status in (S.SUBMITTED, S.TRIAGE):
             case_transition(
                 report=report, user=user, to_status=S.NEEDS_INFO, note=body, expected_status=expected_status
             )
@@ -296,7 +357,12 @@ def message_send(
             author=user,
             is_question=question,
         )
-        _event(report, user, E.MESSAGE, body.strip(), data={"message": message.pk, "question": question})
+        data = {"message": message.pk, "question": question}
+        if token:
+            data["token"] = token
+        _event(report, user, E.MESSAGE, body.strip(), data=data)
+        # Staff answered: the reporter's last answer has been read.
+        Report.objects.filter(pk=report.pk).update(new_answer_at=None)
         transaction.on_commit(lambda: _notify_reporter(message.pk))
     return message
 
@@ -320,12 +386,21 @@ def _notify_reporter(message_id: int) -> None:
 
 
 def message_answer(*, report: Report, body: str, files: list) -> Message:
-    """The reporter answers on /lacak/ with text and files. A report waiting for correction goes back to
-    triage and its initial-assessment clock starts again."""
+    """The reporter answers on /lacak/ with text and files (evidence of the report, processed by the pipeline),
+    at any open stage. The case is marked as having a new answer and its assignee is told by e-mail.
+
+    Clocks: a report waiting for correction (needs_info) goes back to triage and its initial-assessment clock
+    starts again from the answer (PRODUCT.md section 4: "an incomplete report goes back to the reporter for
+    correction"; the kajian awal counts from the corrected report). After registration an answer does not move
+    the decision deadline: it runs from registration (UU 7/2017 Pasal 454 ayat 7; UU 10/2016 Pasal 134 ayat 5),
+    and when more information is needed the law's remedy is the one extension (Pasal 454 ayat 8; Pasal 134
+    ayat 6), which staff grant with a reason on the case page."""
     from evidence import services as evidence_services
 
     if not body.strip() and not files:
         raise ValidationError(_("Write an answer or attach a file."))
+    if report.status not in OPEN:
+        raise ValidationError(_("This report is no longer open, so it cannot take answers."))
     with transaction.atomic():
         position = report.evidence.count()
         items = [
@@ -342,6 +417,7 @@ def message_answer(*, report: Report, body: str, files: list) -> Message:
         )
         _event(report, None, E.ANSWER, body.strip(), data={"message": message.pk, "files": len(items)})
         now = timezone.now()
+        Report.objects.filter(pk=report.pk).update(new_answer_at=now)
         if Report.objects.filter(pk=report.pk, status=S.NEEDS_INFO).update(
             status=S.TRIAGE, status_changed_at=now, clock_restarted_at=now
         ):
@@ -355,7 +431,45 @@ def message_answer(*, report: Report, body: str, files: list) -> Message:
             )
             due_refresh(report)
         evidence_services.evidence_enqueue([i.pk for i in items])
+        transaction.on_commit(lambda: _answer_notify_enqueue(message.pk))
     return message
+
+
+def _answer_notify_enqueue(message_id: int) -> None:
+    from complaints.tasks import answer_notify_task
+
+    answer_notify_task.delay(message_id)
+
+
+def answer_notify(message_id: int) -> bool:
+    """E-mail the case's assignee that the reporter answered: the case number and a link, nothing of what was
+    said. Safe to run twice: a message whose notice went out (emailed_at) is not announced again."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    message = Message.objects.select_related("report__assigned_to").filter(pk=message_id).first()
+    if message is None or message.emailed_at or message.direction != Message.Direction.FROM_REPORTER:
+        return False
+    report = message.report
+    assignee = report.assigned_to
+    if assignee is None or not assignee.email or not assignee.is_active:
+        return False
+    context = {
+        "case": report.case_number or report.tracking_code,
+        "url": settings.POSKO_SITE_URL.rstrip("/") + reverse("staff:case", args=[report.pk]),
+        "user": assignee,
+    }
+    if not Message.objects.filter(pk=message_id, emailed_at__isnull=True).update(emailed_at=timezone.now()):
+        return False  # another run sent it meanwhile
+    send_mail(
+        subject=render_to_string("emails/answer_notice_subject.txt", context).strip(),
+        message=render_to_string("emails/answer_notice.txt", context),
+        from_email=None,
+        recipient_list=[assignee.email],
+        html_message=render_to_string("emails/answer_notice.html", context),
+        fail_silently=True,
+    )
+    return True
 
 
 @sensitive_variables()  # the identity it returns
@@ -432,11 +546,39 @@ def clarification_schedule(
     invite_terlapor: bool,
     invite_reporter: bool,
     witnesses: str,
+    token: str = "",
 ) -> Clarification:
+    """Schedule a clarification session. Scheduled during investigation, it also opens the clarification stage
+    (one step for the officer instead of two). A form posted twice schedules it once."""
     if not has_role(user, R.STAF):
-        raise PermissionDenied
+        raise PermissionDenied(_("Clarifications are scheduled by Bawaslu staff."))
+    done = _done_before(report, token)
+    if done is not None:
+        clarification = Clarification.objects.get(pk=done.data["clarification"])
+        clarification.changed = False
+        return clarification
     if report.status not in (S.INVESTIGATION, S.CLARIFICATION):
         raise ValidationError(_("Clarifications are scheduled during investigation or clarification."))
+    with transaction.atomic():
+        if report.status == S.INVESTIGATION:
+            case_transition(
+                report=report, user=user, to_status=S.CLARIFICATION, expected_status=S.INVESTIGATION
+            )
+        return _clarification_create(
+            report=report,
+            user=user,
+            scheduled_for=scheduled_for,
+            place=place,
+            invite_terlapor=invite_terlapor,
+            invite_reporter=invite_reporter,
+            witnesses=witnesses,
+            token=token,
+        )
+
+
+def _clarification_create(
+    *, report, user, scheduled_for, place, invite_terlapor, invite_reporter, witnesses, token
+) -> Clarification:
     clarification = Clarification(
         report=report,
         scheduled_for=scheduled_for,
@@ -453,24 +595,37 @@ def clarification_schedule(
         user,
         E.CLARIFICATION,
         place,
-        data={"clarification": clarification.pk, "action": "scheduled", "at": scheduled_for.isoformat()},
+        data={
+            "clarification": clarification.pk,
+            "action": "scheduled",
+            "at": scheduled_for.isoformat(),
+            **({"token": token} if token else {}),
+        },
     )
     return clarification
 
 
 @_unless_archived
-def clarification_minutes(*, clarification: Clarification, user, minutes: str, files: list) -> Clarification:
-    """Record the berita acara and its attachments (hashed, stored privately)."""
+def clarification_minutes(
+    *, clarification: Clarification, user, minutes: str, files: list, token: str = ""
+) -> Clarification:
+    """Record the berita acara and its attachments (hashed, stored privately). The same minutes saved again
+    without files, or a form posted twice, change nothing."""
     import hashlib
 
     from complaints.models import ClarificationAttachment
 
     if not has_role(user, R.STAF):
-        raise PermissionDenied
+        raise PermissionDenied(_("Minutes are recorded by Bawaslu staff."))
     if clarification.report.status not in (S.INVESTIGATION, S.CLARIFICATION):
         raise ValidationError(_("Minutes are recorded during investigation or clarification."))
     if not minutes.strip():
         raise ValidationError(_("Write the minutes (berita acara)."))
+    if _done_before(clarification.report, token) is not None or (
+        clarification.minutes == minutes.strip() and not files
+    ):
+        clarification.changed = False
+        return clarification
     with transaction.atomic():
         clarification.minutes = minutes.strip()
         clarification.minutes_recorded_at = timezone.now()
@@ -493,22 +648,31 @@ def clarification_minutes(*, clarification: Clarification, user, minutes: str, f
             clarification.report,
             user,
             E.CLARIFICATION,
-            data={"clarification": clarification.pk, "action": "minutes", "files": len(files)},
+            data={
+                "clarification": clarification.pk,
+                "action": "minutes",
+                "files": len(files),
+                **({"token": token} if token else {}),
+            },
         )
     return clarification
 
 
 @_unless_archived
-def clarification_skip(*, report: Report, user, reason: str) -> None:
+def clarification_skip(*, report: Report, user, reason: str) -> bool:
+    """Record why clarification is skipped; False when that reason was already recorded."""
     if not has_role(user, R.STAF):
-        raise PermissionDenied
+        raise PermissionDenied(_("Skipping clarification is for Bawaslu staff."))
     if report.status not in (S.INVESTIGATION, S.CLARIFICATION):
         raise ValidationError(_("Clarification is skipped during investigation or clarification."))
     if len(reason.strip()) < 10:
         raise ValidationError(_("Give a reason of at least 10 characters."))
+    if report.clarification_skip_reason == reason.strip():
+        return False
     Report.objects.filter(pk=report.pk).update(clarification_skip_reason=reason.strip())
     report.clarification_skip_reason = reason.strip()
     _event(report, user, E.CLARIFICATION, reason.strip(), data={"action": "skipped"})
+    return True
 
 
 def criminal_element_suggested(report: Report) -> bool:
@@ -530,11 +694,33 @@ def assessment_record(
     criminal_element: bool,
     decision: str,
 ) -> Assessment:
+    """Write or correct the kajian. Written while the case is still in investigation or clarification (with
+    minutes or a reason to skip), it also moves the case to assessment: one step instead of two. Saved
+    unchanged, it changes nothing (no event, the decision's date kept)."""
     if not has_role(user, R.STAF):
-        raise PermissionDenied
-    if report.status != S.ASSESSMENT:
+        raise PermissionDenied(_("The assessment is written by Bawaslu staff."))
+    if report.status not in (S.ASSESSMENT, S.INVESTIGATION, S.CLARIFICATION):
         raise ValidationError(_("The assessment is written while the case is in assessment."))
+    existing = Assessment.objects.filter(report=report).first()
+    values = {
+        "findings": findings,
+        "legal_basis": legal_basis,
+        "recommended_sanction": recommended_sanction,
+        "criminal_element": criminal_element,
+        "decision": decision,
+    }
+    wanted = sorted(c.pk for c in categories)
+    if (
+        existing is not None
+        and report.status == S.ASSESSMENT
+        and _unchanged(existing, values)
+        and sorted(existing.categories.values_list("pk", flat=True)) == wanted
+    ):
+        existing.changed = False
+        return existing
     with transaction.atomic():
+        if report.status != S.ASSESSMENT:
+            case_transition(report=report, user=user, to_status=S.ASSESSMENT, expected_status=report.status)
         assessment, _created = Assessment.objects.update_or_create(
             report=report,
             defaults={
@@ -570,13 +756,24 @@ def referral_agency_for(report: Report, on: dt.date) -> ReferralAgency | None:
 def referral_record(
     *, report: Report, user, letter_number: str, sent_on: dt.date, remind_every_days: int = 14
 ) -> Referral:
+    """Record (or correct) the referral letter; saved unchanged it changes nothing."""
     if not has_role(user, R.STAF):
-        raise PermissionDenied
+        raise PermissionDenied(_("Referrals are recorded by Bawaslu staff."))
     if report.status != S.ASSESSMENT:
         raise ValidationError(_("A referral is recorded after the assessment."))
     agency = referral_agency_for(report, sent_on)
     if agency is None:
         raise ValidationError(_("No receiving agency is configured for that date."))
+    existing = Referral.objects.filter(report=report).first()
+    values = {
+        "agency_id": agency.pk,
+        "letter_number": letter_number.strip(),
+        "sent_on": sent_on,
+        "remind_every_days": remind_every_days,
+    }
+    if existing is not None and _unchanged(existing, values):
+        existing.changed = False
+        return existing
     with transaction.atomic():
         referral, _created = Referral.objects.update_or_create(
             report=report,
@@ -600,13 +797,17 @@ def referral_record(
 
 @_unless_archived
 def referral_outcome(*, report: Report, user, outcome: str, sanction: str, note: str) -> Referral:
+    """Record (or correct) what the agency decided; saved unchanged it changes nothing."""
     if not has_role(user, R.STAF):
-        raise PermissionDenied
+        raise PermissionDenied(_("The agency's outcome is recorded by Bawaslu staff."))
     if report.status != S.REFERRED:
         raise ValidationError(_("The agency's outcome is recorded while the case waits for it (forwarded)."))
     referral = Referral.objects.filter(report=report).first()
     if referral is None:
         raise ValidationError(_("There is no referral to record an outcome for."))
+    if _unchanged(referral, {"outcome": outcome, "outcome_sanction": sanction, "outcome_note": note.strip()}):
+        referral.changed = False
+        return referral
     referral.outcome, referral.outcome_sanction, referral.outcome_note = outcome, sanction, note.strip()
     referral.outcome_recorded_at = timezone.now()
     referral.save(update_fields=["outcome", "outcome_sanction", "outcome_note", "outcome_recorded_at"])
@@ -618,7 +819,7 @@ def referral_outcome(*, report: Report, user, outcome: str, sanction: str, note:
 def decision_extend(*, report: Report, user, reason: str) -> None:
     """Use the extension the law allows when more information is needed (once)."""
     if not has_role(user, R.STAF):
-        raise PermissionDenied
+        raise PermissionDenied(_("Extending the deadline is for Bawaslu staff."))
     if report.status not in (S.INVESTIGATION, S.CLARIFICATION, S.ASSESSMENT):
         raise ValidationError(_("The decision deadline is extended while the case is being handled."))
     if report.decision_extended or not reason.strip():

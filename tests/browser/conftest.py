@@ -11,8 +11,10 @@ def desk(browser, live_server, ref_data):
     tests.factories.staff); `desk()` opens one for a citizen. Contexts close after the test."""
     contexts = []
 
-    def open_as(username=None, *, width=1280, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID")
+    def open_as(username=None, *, width=1280, height=900, javascript=True):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="id-ID", java_script_enabled=javascript
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(20000)
