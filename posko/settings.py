@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "complaints",
     "evidence",
+    "stats",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +249,11 @@ POSKO_BENCH_VIEWS = env_bool("POSKO_BENCH_VIEWS", False)
 POSKO_REPORT_VISIBLE = "complaints.services.access.report_visible"
 # Coordinators' daily digest of overdue cases (hour, Asia/Jakarta) and referral reminders.
 POSKO_DIGEST_HOUR = env_int("POSKO_DIGEST_HOUR", 7, minimum=0)
+
+# --- Statistics (issue 8) ---
+# The public figures (/statistik/ and its open data) are computed at most once in this many seconds and served
+# from the cache in between.
+POSKO_STATS_PUBLIC_REFRESH_SECONDS = env_int("POSKO_STATS_PUBLIC_REFRESH_SECONDS", 300, minimum=1)
 
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from complaints import api, staff_api, staff_views, views
 from evidence import views as evidence_views
 from posko.health import healthz
+from stats import urls as stats_urls
 
 complaint_patterns = [
     path("", views.home, name="home"),
@@ -47,7 +48,14 @@ api_patterns = [
     path("cases/<int:pk>/messages/", staff_api.CaseMessage.as_view(), name="case_message"),
 ]
 
+# --- Statistics (issue 8) ---
+stats_patterns = [
+    path("staf/statistik/", include((stats_urls.staff_patterns, "stats_staff"))),
+    path("statistik/", include((stats_urls.public_patterns, "stats"))),
+]
+
 urlpatterns = [
+    *stats_patterns,
     path("", include((complaint_patterns, "complaints"))),
     path("staf/", include((staff_patterns, "staff"))),
     path("api/v1/", include((api_patterns, "api"))),
