@@ -166,7 +166,8 @@ def public_tables(figures: dict) -> list[dict]:
             items = [(r["label"], r["value"], r["total"]) for r in rows]
             chart = chart_for("columns", items)
         else:
-            chart_rows = sorted((r for r in rows if r["value"] or r["partial"]), key=lambda r: -r["value"])
+            # Rows with nothing shown (zero, or every count hidden) are left to the table.
+            chart_rows = sorted((r for r in rows if r["value"]), key=lambda r: -r["value"])
             chart = chart_for("bars", [(r["label"], r["value"], r["total"]) for r in chart_rows])
         shown.append(
             {
