@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass
 
 WIDTH = 360
-BAR_ROW = 34  # a label line and a bar
-BAR_HEIGHT = 13
+BAR_ROW = 37  # a label line and a bar
+BAR_HEIGHT = 14
 VALUE_ROOM = 62  # room right of the longest bar for its figure
 PLOT_HEIGHT = 150
 AXIS_ROOM = 34
@@ -55,16 +55,16 @@ def bar_chart(items: list[tuple[str, float, str]]) -> dict:
         length = max(0.0, value) / top * span
         bars.append(
             Bar(
-                label=label if len(label) <= 50 else label[:48] + "…",
+                label=label if len(label) <= 46 else label[:44] + "…",
                 value=value,
                 display=display,
                 x=0,
-                y=y + 16,
+                y=y + 18,
                 width=round(length, 1),
                 height=BAR_HEIGHT,
-                label_y=y + 12,
+                label_y=y + 13,
                 value_x=round(length + 4, 1),
-                value_y=y + 27,
+                value_y=y + 30,
             )
         )
     return {"kind": "bars", "width": WIDTH, "height": len(items) * BAR_ROW + 4, "bars": bars}
