@@ -324,3 +324,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=POSKO_DIGEST_HOUR, minute=5),
     },
 }
+
+# --- Statistics (issue 8): the beat recomputes the public figures, so visitors always find them cached ---
+CELERY_BEAT_SCHEDULE["stats-public-refresh"] = {
+    "task": "stats.refresh_public",
+    "schedule": float(POSKO_STATS_PUBLIC_REFRESH_SECONDS),
+}
+CELERY_TASK_ROUTES["stats.refresh_public"] = {"queue": POSKO_QUEUE_SWEEP}

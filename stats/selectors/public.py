@@ -142,10 +142,17 @@ def public_figures() -> dict:
     if entry is not None and not cache.add(LOCK_KEY, 1, timeout=60):
         return entry["figures"]
     try:
-        figures = public_figures_compute()
-        # Kept well past the refresh interval, so a stale copy is there to serve while one request refreshes.
-        cache.set(CACHE_KEY, {"at": now, "figures": figures}, timeout=max(refresh * 20, 3600))
+        return public_figures_refresh(now=now)
     finally:
         if entry is not None:
             cache.delete(LOCK_KEY)
+
+
+def public_figures_refresh(*, now: float | None = None) -> dict:
+    """Compute the public figures and keep them in the cache (the beat task calls this on its own)."""
+    refresh = settings.POSKO_STATS_PUBLIC_REFRESH_SECONDS
+    figures = public_figures_compute()
+    # Kept well past the refresh interval, so a stale copy is there to serve while one request refreshes.
+    entry = {"at": time.time() if now is None else now, "figures": figures}
+    cache.set(CACHE_KEY, entry, timeout=max(refresh * 20, 3600))
     return figures

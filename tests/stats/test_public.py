@@ -176,3 +176,28 @@ def test_anyone_sees_the_public_page_and_only_staff_the_staff_one(client, report
 
 def test_the_footer_links_the_public_page(client, db):
     assert reverse("stats:public") in client.get(reverse("complaints:home")).content.decode()
+
+
+@pytest.mark.worker
+def test_a_worker_keeps_the_public_figures_warm(celery_worker_process, settings):
+    """The beat's task, run by a real worker process: it computes the figures into the shared cache, and the
+    page is then served without a query. The beat schedule and the queue name the task."""
+    import time
+
+    from django.core.cache import cache
+
+    from stats.tasks import refresh_public_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["stats-public-refresh"]["task"] == refresh_public_task.name
+    assert settings.CELERY_TASK_ROUTES[refresh_public_task.name] == {"queue": settings.POSKO_QUEUE_SWEEP}
+    case(created=wib(2024, 10, 1, 9))
+    assert cache.get(public.CACHE_KEY) is None
+    refresh_public_task.delay()
+    deadline = time.monotonic() + 60
+    while cache.get(public.CACHE_KEY) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    entry = cache.get(public.CACHE_KEY)
+    assert (
+        entry is not None
+        and entry["figures"]["tables"]["status"]["rows"][0]["cells"][1]["suppressed"] == "small"
+    )
