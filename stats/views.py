@@ -22,6 +22,7 @@ from stats.forms import StatsFilterForm
 from stats.selectors.public import TABLES, public_figures
 from stats.selectors.staff import staff_figures
 from stats.tables import Table, spreadsheet_safe, table_csv
+from stats.templatetags.stats_tags import figure
 
 # The order of the staff page's sections.
 STAFF_SECTIONS = [
@@ -50,14 +51,6 @@ def _staff_figures(request):
     return form, filters, staff_figures(request.user, filters, people=people)
 
 
-def _display(value, unit: str = "") -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)
-
-
 @login_required
 @require_GET
 def staff_stats(request):
@@ -69,7 +62,7 @@ def staff_stats(request):
         if table is None:
             continue
         items = [
-            (r.label, r.values[table.chart_column] or 0, _display(r.values[table.chart_column]))
+            (r.label, r.values[table.chart_column] or 0, str(figure(r.values[table.chart_column])))
             for r in table.rows
         ]
         sections.append(
