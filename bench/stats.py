@@ -43,6 +43,13 @@ def seed_workflow() -> None:
     volunteers = "ARRAY[" + ",".join(str(ids[u]) for u, r in PEOPLE if r == "relawan") + "]"
     officers = "ARRAY[" + ",".join(str(ids[u]) for u, r in PEOPLE if r == "staf") + "]"
     with connection.cursor() as cur:
+        # Idempotent: what an earlier run added goes first.
+        cur.execute("DELETE FROM complaints_referral")
+        cur.execute("DELETE FROM complaints_assessment")
+        cur.execute("DELETE FROM complaints_reportevent")
+        cur.execute(
+            "UPDATE complaints_report SET registered_at = NULL, case_number = NULL, assigned_to_id = NULL"
+        )
         # The first move out of "received", by a volunteer, 10 minutes to about 3 days after receipt.
         cur.execute(f"""
             INSERT INTO complaints_reportevent (report_id, kind, at, actor_id, from_status, to_status, note, data)
@@ -77,7 +84,7 @@ def seed_workflow() -> None:
             INSERT INTO complaints_referral (report_id, agency_id, letter_number, sent_on, remind_every_days,
                 outcome, outcome_sanction, outcome_note, outcome_recorded_at, created_by_id)
             SELECT a.report_id, (SELECT id FROM complaints_referralagency WHERE code = 'bkn'), 'BENCH',
-                   (a.decided_at AT TIME ZONE 'Asia/Jakarta')::date + a.report_id % 7, 14,
+                   (a.decided_at AT TIME ZONE 'Asia/Jakarta')::date + (a.report_id % 7)::int, 14,
                    CASE WHEN r.status = 'closed' THEN 'sanctioned' ELSE '' END, '', '',
                    CASE WHEN r.status = 'closed'
                         THEN a.decided_at + ((5 + a.report_id % 91) || ' days')::interval END, NULL
@@ -98,6 +105,11 @@ def main():
     parser.add_argument(
         "--reuse", action="store_true", help="measure again on the database a previous run seeded"
     )
+    parser.add_argument(
+        "--redo-workflow",
+        action="store_true",
+        help="with --reuse: seed the workflow part again, keep the reports",
+    )
     args = parser.parse_args()
     db_name = "posko_bench_stats"
     env = bench_env(db_name, Path(tempfile.mkdtemp(prefix="posko-bench-stats-")) / "media")
@@ -117,9 +129,10 @@ def main():
 
     from stats.selectors.public import CACHE_KEY
 
-    if not args.reuse:
+    if not args.reuse or args.redo_workflow:
         t0 = time.perf_counter()
-        seed(args.reports)
+        if not args.reuse:
+            seed(args.reports)
         seed_workflow()
         print(
             f"seeded {args.reports} reports and their workflow in {time.perf_counter() - t0:.0f} s",

@@ -201,3 +201,15 @@ def test_the_staff_page_costs_the_same_queries_for_more_cases(client, desk):
         extra = case(created=wib(2024, 9, 3, 8))
         ReportEvent.objects.create(report=extra, kind=ReportEvent.Kind.NOTE, actor=helper, note="Catatan.")
     assert queries() == few
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(client, desk):
+    from complaints.models import Report, ViolationCategory
+
+    odd = ViolationCategory.objects.create(
+        slug="aneh", name='=HYPERLINK("http://x")', group="other", legal_basis="-"
+    )
+    Report.objects.filter(province_code="35").first().categories.add(odd)
+    client.force_login(desk["koordinator"])
+    body = client.get(reverse("stats_staff:staff_csv", args=["category"])).content.decode("utf-8-sig")
+    assert "aneh,'=HYPERLINK" in body.replace('"', "")
