@@ -254,6 +254,8 @@ POSKO_DIGEST_HOUR = env_int("POSKO_DIGEST_HOUR", 7, minimum=0)
 # The public figures (/statistik/ and its open data) are computed at most once in this many seconds and served
 # from the cache in between.
 POSKO_STATS_PUBLIC_REFRESH_SECONDS = env_int("POSKO_STATS_PUBLIC_REFRESH_SECONDS", 300, minimum=1)
+# The staff figures of one jurisdiction and set of filters are kept this many seconds (0: computed every time).
+POSKO_STATS_STAFF_CACHE_SECONDS = env_int("POSKO_STATS_STAFF_CACHE_SECONDS", 60, minimum=0)
 
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"

@@ -20,7 +20,7 @@ from complaints.services.access import has_role, role_of
 from stats.charts import chart_for
 from stats.forms import StatsFilterForm
 from stats.selectors.public import TABLES, public_figures
-from stats.selectors.staff import staff_figures
+from stats.selectors.staff import staff_figures_cached
 from stats.tables import Table, spreadsheet_safe, table_csv
 from stats.templatetags.stats_tags import figure
 
@@ -48,7 +48,7 @@ def _staff_figures(request):
     form = StatsFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     people = has_role(request.user, StaffProfile.Role.KOORDINATOR)
-    return form, filters, staff_figures(request.user, filters, people=people)
+    return form, filters, staff_figures_cached(request.user, filters, people=people)
 
 
 @login_required

@@ -65,6 +65,12 @@ def case(
     return report
 
 
+@pytest.fixture(autouse=True)
+def _figures_not_kept(settings):
+    """Each test sees the figures of its own data at once; test_staff_figures_are_kept tests the keeping."""
+    settings.POSKO_STATS_STAFF_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def people(db):
     return {

@@ -213,3 +213,22 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(client, desk):
     client.force_login(desk["koordinator"])
     body = client.get(reverse("stats_staff:staff_csv", args=["category"])).content.decode("utf-8-sig")
     assert "aneh,'=HYPERLINK" in body.replace('"', "")
+
+
+def test_staff_figures_are_kept_for_a_minute_per_jurisdiction_and_filters(client, desk, settings):
+    settings.POSKO_STATS_STAFF_CACHE_SECONDS = 60
+
+    def count(user, **params) -> tuple[int, int]:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(URL, params)
+        return response.context["figures"]["headline"]["total"], len(ctx.captured_queries)
+
+    total, first = count(desk["koordinator"])
+    case(created=wib(2024, 10, 9, 8))
+    again, second = count(desk["koordinator"])
+    assert (total, again) == (6, 6) and second < first - 8  # kept: the new report shows after the minute
+    assert count(desk["koordinator"], region="35.74")[0] == 5  # other filters: their own figures
+    assert count(desk["outsider"])[0] == 3  # another jurisdiction never gets these
+    staf_total, _queries = count(desk["staf"])
+    assert staf_total == 7  # same jurisdiction but no per-person table: figures of their own, computed now
