@@ -130,7 +130,8 @@ def test_comparing_tables_gives_no_single_hidden_count_away(client, reports):
 
 
 def test_a_second_request_costs_the_database_nothing(client, reports, django_assert_num_queries):
-    client.get(reverse("stats:public"))  # computes and caches
+    assert client.get(reverse("stats:public")).status_code == 200  # computes and caches
+    assert public.cache.get(public.CACHE_KEY) is not None
     for name in ("stats:public", "stats:public_json", "stats:public_csv"):
         with django_assert_num_queries(0):
             assert client.get(reverse(name)).status_code == 200
