@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "complaints",
     "evidence",
     "exports",
+    "stats",
 ]
 
 MIDDLEWARE = [
@@ -401,6 +402,16 @@ POSKO_REPORT_VISIBLE = "complaints.services.access.report_visible"
 # Coordinators' daily digest of overdue cases (hour, Asia/Jakarta) and referral reminders.
 POSKO_DIGEST_HOUR = env_int("POSKO_DIGEST_HOUR", 7, minimum=0)
 
+# --- Statistics (issue 8) ---
+# The public figures (/statistik/ and its open data) are computed at most once in this many seconds and served
+# from the cache in between.
+POSKO_STATS_PUBLIC_REFRESH_SECONDS = env_int("POSKO_STATS_PUBLIC_REFRESH_SECONDS", 300, minimum=1)
+# The staff figures of one jurisdiction and set of filters are kept this many seconds (0: computed every time).
+POSKO_STATS_STAFF_CACHE_SECONDS = env_int("POSKO_STATS_STAFF_CACHE_SECONDS", 60, minimum=0)
+# The statistics' covering indexes (complaints migration 0006) carry extra columns for PostgreSQL's index-only
+# scans; SQLite, the embedded default, keeps their key columns and warns that it drops the rest, as intended.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "complaints:home"
@@ -612,3 +623,9 @@ CELERY_BEAT_SCHEDULE["retention-sweep"] = {
     "schedule": crontab(hour=POSKO_RETENTION_HOUR, minute=30),
 }
 CELERY_TASK_ROUTES["complaints.retention_sweep"] = {"queue": POSKO_QUEUE_SWEEP}
+# --- Statistics (issue 8): the beat recomputes the public figures, so visitors always find them cached ---
+CELERY_BEAT_SCHEDULE["stats-public-refresh"] = {
+    "task": "stats.refresh_public",
+    "schedule": float(POSKO_STATS_PUBLIC_REFRESH_SECONDS),
+}
+CELERY_TASK_ROUTES["stats.refresh_public"] = {"queue": POSKO_QUEUE_SWEEP}

@@ -11,6 +11,7 @@ from evidence import views as evidence_views
 from exports import urls as exports_urls
 from posko.health import healthz
 from posko.observability import metrics_view
+from stats import urls as stats_urls
 
 complaint_patterns = [
     path("", views.home, name="home"),
@@ -65,8 +66,14 @@ from casefiles import urls as casefile_urls  # noqa: E402
 
 staff_patterns += casefile_urls.staff_patterns
 complaint_patterns += casefile_urls.public_patterns
+# --- Statistics (issue 8) ---
+stats_patterns = [
+    path("staf/statistik/", include((stats_urls.staff_patterns, "stats_staff"))),
+    path("statistik/", include((stats_urls.public_patterns, "stats"))),
+]
 
 urlpatterns = [
+    *stats_patterns,
     path("", include((complaint_patterns, "complaints"))),
     path("staf/", include((staff_patterns, "staff"))),
     path("staf/", include(("accounts.urls", "accounts"))),

@@ -14,6 +14,17 @@ from complaints.fields import (
 )
 from complaints.models.reference import Election, Region, ViolationCategory
 
+# The columns the statistics read from a report (stats/selectors/staff.py and public.py).
+STATS_COLUMNS = [
+    "id",
+    "election",
+    "created_at",
+    "due_on",
+    "registered_at",
+    "decision_extended",
+    "assigned_to",
+]
+
 
 class Report(models.Model):
     """A citizen's report. A report from an identified voter, participant or monitor filed in time is a
@@ -125,6 +136,18 @@ class Report(models.Model):
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["province_code", "status"]),
             models.Index(fields=["regency_code", "status"]),
+            # Statistics (issue 8, stats/): every column the figures group or count by, so PostgreSQL answers
+            # a jurisdiction's figures from the index alone, without reading the wide rows (bench/stats.py).
+            models.Index(
+                name="report_stats_province",
+                fields=["province_code", "status"],
+                include=[*STATS_COLUMNS, "regency_code"],
+            ),
+            models.Index(
+                name="report_stats_regency",
+                fields=["regency_code", "status"],
+                include=[*STATS_COLUMNS, "incident_region"],
+            ),
         ]
 
     def __str__(self):
@@ -210,6 +233,14 @@ class ReportEvent(models.Model):
 
     class Meta:
         ordering = ["report", "at", "id"]
+        # Statistics (issue 8): a report's first move out of "received", which the time to triage measures.
+        indexes = [
+            models.Index(
+                name="event_first_move",
+                fields=["report", "at"],
+                condition=models.Q(kind="transition", from_status="submitted"),
+            )
+        ]
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
 

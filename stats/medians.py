@@ -1,0 +1,151 @@
+"""Medians of durations, in the database where it can (PostgreSQL's `percentile_cont`), in Python elsewhere.
+
+A `Measure` says how long something took for one report, twice: as SQL for PostgreSQL (seconds, NULL when the
+report has not reached that step), and as a Python function of the same columns for other databases (SQLite,
+the embedded default), which fetch those columns and take the median with `statistics.median`. Both give the
+median of the same numbers, with the same interpolation between the two middle values; the tests compare them
+with figures computed by hand.
+"""
+
+import datetime as dt
+import re
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Aggregate, F, FloatField, Func, QuerySet
+from django.utils import timezone
+
+DAY = 86400.0
+
+
+class Median(Aggregate):
+    """PostgreSQL's continuous median: the middle value, or the mean of the two middle values."""
+
+    function = "percentile_cont"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+    allow_distinct = False
+
+
+class SqlOf(Func):
+    """A PostgreSQL expression written as a template with `{0}`, `{1}` for the compiled column expressions."""
+
+    output_field = FloatField()
+
+    def __init__(self, template: str, *expressions):
+        self.sql_template = template
+        super().__init__(*(F(e) if isinstance(e, str) else e for e in expressions))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, p = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(p)
+        return self.sql_template.format(*parts), params
+
+
+def _zone() -> str:
+    # Dates are days in Asia/Jakarta (PRODUCT.md section 7); the zone name is put in the SQL, so check it.
+    zone = settings.TIME_ZONE
+    if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", zone):
+        raise ValueError(f"unexpected TIME_ZONE {zone!r}")
+    return zone
+
+
+def seconds_between(start: str, end: str) -> SqlOf:
+    """Seconds from one moment to a later one (both datetimes)."""
+    return SqlOf("EXTRACT(EPOCH FROM ({1} - {0}))", start, end)
+
+
+def seconds_from_day(day: str, end: str) -> SqlOf:
+    """Seconds from the start of a day (a date, in the local zone) to a moment."""
+    return SqlOf(f"EXTRACT(EPOCH FROM ({{1}} - ({{0}}::timestamp AT TIME ZONE '{_zone()}')))", day, end)
+
+
+def days_to_day(start: str, day: str) -> SqlOf:
+    """Whole days from a moment's local date to a later date, in seconds."""
+    return SqlOf(f"(({{1}} - ({{0}} AT TIME ZONE '{_zone()}')::date) * {DAY})", start, day)
+
+
+def days_since(day: str, today: dt.date) -> SqlOf:
+    """Whole days from a date to `today`, in seconds."""
+    return SqlOf(f"((DATE '{today.isoformat()}' - {{0}}) * {DAY})", day)
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+# The same durations in Python, for the fallback: (start, end) → seconds.
+PY = {
+    "seconds_between": lambda a, b: (b - a).total_seconds(),
+    "seconds_from_day": lambda d, b: (b - _start_of_day(d)).total_seconds(),
+    "days_to_day": lambda a, d: (d - _local_date(a)).days * DAY,
+}
+
+
+@dataclass
+class Measure:
+    """One duration: its SQL (PostgreSQL) and the columns and function that compute it in Python."""
+
+    sql: Func
+    columns: tuple[str, ...]
+    python: Callable[..., float]
+
+
+def measure(kind: str, start: str, end: str) -> Measure:
+    builders = {
+        "seconds_between": seconds_between,
+        "seconds_from_day": seconds_from_day,
+        "days_to_day": days_to_day,
+    }
+    return Measure(builders[kind](start, end), (start, end), PY[kind])
+
+
+def waiting_measure(day: str, today: dt.date) -> Measure:
+    return Measure(days_since(day, today), (day,), lambda d: (today - d).days * DAY)
+
+
+def medians(
+    qs: QuerySet, measures: dict[str, Measure], *, group_by: str = "", in_database: bool | None = None
+) -> dict:
+    """{group: {name: (median seconds or None, how many reports were measured)}}; the group is None when
+    `group_by` is empty. One query either way; `in_database` defaults to PostgreSQL's percentile_cont."""
+    if in_database is None:
+        in_database = connection.vendor == "postgresql"
+    if in_database:
+        from django.db.models import Count
+
+        aggregates = {}
+        for name, m in measures.items():
+            aggregates[f"{name}__median"] = Median(m.sql)
+            aggregates[f"{name}__n"] = Count(m.sql)
+        if not group_by:
+            row = qs.aggregate(**aggregates)
+            return {None: {name: (row[f"{name}__median"], row[f"{name}__n"]) for name in measures}}
+        rows = qs.values(group_by).order_by().annotate(**aggregates)
+        return {
+            r[group_by]: {name: (r[f"{name}__median"], r[f"{name}__n"]) for name in measures} for r in rows
+        }
+    columns = sorted({c for m in measures.values() for c in m.columns} | ({group_by} if group_by else set()))
+    found: dict = {}
+    for values in qs.values(*columns).order_by().iterator(chunk_size=5000):
+        group = values[group_by] if group_by else None
+        bucket = found.setdefault(group, {name: [] for name in measures})
+        for name, m in measures.items():
+            args = [values[c] for c in m.columns]
+            if all(a is not None for a in args):
+                bucket[name].append(m.python(*args))
+    return {
+        group: {name: (statistics.median(v) if v else None, len(v)) for name, v in bucket.items()}
+        for group, bucket in found.items()
+    }

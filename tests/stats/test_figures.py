@@ -1,0 +1,209 @@
+"""The medians and the deadline share on a small set of cases whose figures are worked out by hand here.
+
+Each test runs twice: with the database's own median (PostgreSQL's percentile_cont) and with the fallback the
+embedded default uses (SQLite: the durations fetched and their median taken in Python). test_on_sqlite runs
+this module again on a real SQLite database."""
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from complaints.models import Election
+from stats.medians import medians
+from stats.selectors.staff import (
+    StatsFilters,
+    deadline_table,
+    stats_scope,
+    timing_measures,
+    timing_scope,
+    timing_table,
+)
+from tests.stats.conftest import case, wib
+
+HOUR = 3600.0
+DAY = 86400.0
+BOTH = pytest.mark.parametrize("in_database", [None, False], ids=["database-median", "python-median"])
+
+
+@pytest.fixture
+def timeline(people):
+    """Five Pilkada reports received on Tue 1 Oct 2024 at 08:00 WIB:
+
+    report  first move  registered        decided                    sent    outcome
+    A       10:00 (2h)  1 Oct 20:00 (12h)  3 Oct 20:00 (2 d)          7 Oct   17 Oct 12:00
+    B       14:00 (6h)  2 Oct 08:00 (24h)  5 Oct 05:00 (2 d 21 h)     5 Oct   -
+    C       09:00 (1h)  2 Oct 20:00 (36h)  4 Oct 08:00 (1.5 d)        -       -
+    D       11:00 (3h)  -                  -                          -       -
+    E       -           -                  -                          -       -
+
+    B is decided at 05:00 WIB on 5 Oct, which is still 4 Oct in UTC: the referral counts local days."""
+    received = wib(2024, 10, 1, 8)
+    case(
+        created=received,
+        status="closed",
+        first_move=wib(2024, 10, 1, 10),
+        registered=wib(2024, 10, 1, 20),
+        decided=wib(2024, 10, 3, 20),
+        sent_on=dt.date(2024, 10, 7),
+        outcome_at=wib(2024, 10, 17, 12),
+    )
+    case(
+        created=received,
+        status="referred",
+        first_move=wib(2024, 10, 1, 14),
+        registered=wib(2024, 10, 2, 8),
+        decided=wib(2024, 10, 5, 5),
+        sent_on=dt.date(2024, 10, 5),
+    )
+    case(
+        created=received,
+        status="assessment",
+        first_move=wib(2024, 10, 1, 9),
+        registered=wib(2024, 10, 2, 20),
+        decided=wib(2024, 10, 4, 8),
+    )
+    case(created=received, status="rejected", first_move=wib(2024, 10, 1, 11))
+    case(created=received)
+    # Outside the coordinator's jurisdiction (Jakarta): must not move any figure.
+    case(
+        created=received,
+        region="31.71.01",
+        first_move=wib(2024, 10, 9, 8),
+        registered=wib(2024, 10, 20, 8),
+        decided=wib(2024, 10, 30, 8),
+        sent_on=dt.date(2024, 12, 1),
+        outcome_at=wib(2025, 3, 1, 8),
+    )
+    return people
+
+
+@BOTH
+def test_medians_by_hand(timeline, in_database):
+    scope = timing_scope(stats_scope(timeline["koordinator"], StatsFilters()))
+    found = medians(scope, timing_measures(), in_database=in_database)[None]
+    # Triage: 1, 2, 3, 6 hours → the mean of the middle two, 2.5 h.
+    assert found["triage"] == (pytest.approx(2.5 * HOUR), 4)
+    # Registration: 12, 24, 36 hours → 24 h.
+    assert found["registration"] == (pytest.approx(24 * HOUR), 3)
+    # Decision: 1.5 d, 2 d, 2 d 21 h → 2 d.
+    assert found["decision"] == (pytest.approx(2 * DAY), 3)
+    # Referral: A decided 3 Oct, sent 7 Oct (4 d); B decided 5 Oct WIB, sent 5 Oct (0 d) → 2 d.
+    assert found["referral"] == (pytest.approx(2 * DAY), 2)
+    # Outcome: A sent 7 Oct, outcome 17 Oct 12:00 → 10.5 d.
+    assert found["outcome"] == (pytest.approx(10.5 * DAY), 1)
+
+
+@BOTH
+def test_the_timing_table_in_days(timeline, in_database):
+    table = timing_table(stats_scope(timeline["koordinator"], StatsFilters()), in_database=in_database)
+    assert {r.code: r.values for r in table.rows} == {
+        "triage": [0.1, 4],  # 2.5 h
+        "registration": [1.0, 3],
+        "decision": [2.0, 3],
+        "referral": [2.0, 2],
+        "outcome": [10.5, 1],
+    }
+
+
+def test_medians_of_nothing_are_not_measured(people):
+    table = timing_table(stats_scope(people["koordinator"], StatsFilters()))
+    assert [r.values for r in table.rows] == [[None, 0]] * 5
+
+
+@pytest.fixture
+def decisions(people):
+    """Decisions against the legal deadline.
+
+    Pilkada, 3 calendar days from registration (5 when extended; UU 10/2016 Pasal 134 ayat 5-6), all registered
+    Tue 1 Oct 2024 09:00 WIB, so the deadline is Fri 4 Oct (Sun 6 Oct extended):
+      P1 decided Fri 4 Oct 23:30 WIB        → in time
+      P2 decided Sat 5 Oct 06:00 WIB        → late (it is still 4 Oct in UTC: the local day counts)
+      P3 extended, decided Sat 5 Oct 06:00  → in time
+    Pemilu, 7 working days (UU 7/2017 Pasal 454 ayat 7), registered Mon 4 Mar 2024: Tue 5 (1), Wed 6 (2),
+    Thu 7 (3), Fri 8 (4), Mon 11 Nyepi and Tue 12 cuti bersama skipped, Wed 13 (5), Thu 14 (6), Fri 15 (7):
+      M1 decided Fri 15 Mar 16:00           → in time (11 calendar days)
+      M2 decided Mon 18 Mar 09:00           → late
+    Pilkada 2 of 3 in time (66.7 %), Pemilu 1 of 2 (50.0 %), together 3 of 5 (60.0 %)."""
+    registered = wib(2024, 10, 1, 9)
+    case(created=registered, registered=registered, decided=wib(2024, 10, 4, 23, 30), status="closed")
+    case(created=registered, registered=registered, decided=wib(2024, 10, 5, 6), status="closed")
+    case(
+        created=registered, registered=registered, decided=wib(2024, 10, 5, 6), extended=True, status="closed"
+    )
+    monday = wib(2024, 3, 4, 10)
+    case(
+        created=monday,
+        election="pemilu-2024",
+        registered=monday,
+        decided=wib(2024, 3, 15, 16),
+        status="closed",
+    )
+    case(
+        created=monday,
+        election="pemilu-2024",
+        registered=monday,
+        decided=wib(2024, 3, 18, 9),
+        status="closed",
+    )
+    # Registered, not decided yet: not a decision. Elsewhere: not this coordinator's.
+    case(created=monday, election="pemilu-2024", registered=monday, status="investigation")
+    case(created=registered, registered=registered, decided=wib(2024, 10, 30, 9), region="31.71.01")
+    return people
+
+
+def test_share_of_decisions_within_the_deadline(decisions):
+    elections = {e.pk: e for e in Election.objects.all()}
+    table = deadline_table(stats_scope(decisions["koordinator"], StatsFilters()), elections)
+    assert {r.code: r.values for r in table.rows} == {
+        "pemilu-2024": [2, 1, 50.0],
+        "pilkada-2024": [3, 2, 66.7],
+        "all": [5, 3, 60.0],
+    }
+
+
+def test_the_page_shows_the_share_and_the_median(client, decisions):
+    client.force_login(decisions["koordinator"])
+    response = client.get("/staf/statistik/")
+    assert response.status_code == 200
+    headline = response.context["headline"]
+    assert headline["in_time_share"] == 60.0
+    assert headline["decision_median_days"] is not None
+    assert "60" in response.content.decode()
+
+
+def test_on_sqlite(tmp_path):
+    """The same hand-made figures on the embedded default's database, SQLite: this module's tests run again in
+    a pytest process of their own with DATABASE_URL pointing at a SQLite file."""
+    root = Path(__file__).resolve().parents[2]
+    assert connection.vendor == "postgresql"  # the suite's own run; the one it starts is on SQLite
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'stats.sqlite3'}")
+    env.pop("PYTEST_XDIST_WORKER", None)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:xdist",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-k",
+            "not on_sqlite",
+            __file__,
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    # Every other test of this module ran there (both median paths fall back to Python on SQLite) and passed.
+    assert re.search(r"\b7 passed, 1 deselected\b", run.stdout), run.stdout[-2000:]

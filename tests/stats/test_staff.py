@@ -1,0 +1,234 @@
+"""/staf/statistik/: three people and an outsider, filters, CSV tables, and a fixed number of queries."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from complaints.models import ReportEvent
+from tests.stats.conftest import case, wib
+
+URL = "/staf/statistik/"
+
+
+@pytest.fixture
+def desk(people):
+    """Jawa Timur: four reports in Kota Probolinggo (one triaged by the volunteer, one decided and referred),
+    two in Kab. Probolinggo; DKI Jakarta: three, one of them triaged by the outsider."""
+    relawan, staf = people["relawan"], people["staf"]
+    day = wib(2024, 10, 1, 8)
+    case(created=day, first_move=wib(2024, 10, 1, 10), actor=relawan, status="triage", assigned_to=relawan)
+    case(
+        created=day,
+        first_move=wib(2024, 10, 1, 9),
+        actor=relawan,
+        registered=wib(2024, 10, 2, 8),
+        decided=wib(2024, 10, 4, 8),
+        sent_on=dt.date(2024, 10, 7),
+        status="referred",
+        assigned_to=staf,
+    )
+    case(created=day)
+    case(created=day, election="pemilu-2024")
+    case(created=day, region="35.13.01")
+    case(created=day, region="35.13.02", status="investigation", assigned_to=staf)
+    for _ in range(3):
+        case(created=day, region="31.71.01", first_move=wib(2024, 10, 3, 8), actor=people["outsider"])
+    return people
+
+
+def page(client, user, **params):
+    client.force_login(user)
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
+
+
+def rows(response, key) -> dict:
+    return {r.code: r.values for r in response.context["figures"]["tables"][key].rows}
+
+
+def test_a_coordinator_sees_their_province_and_the_work_per_person(client, desk):
+    response = page(client, desk["koordinator"])
+    figures = response.context["figures"]
+    assert figures["headline"]["total"] == 6
+    assert rows(response, "region") == {"35.74": [4, 4, 0], "35.13": [2, 2, 0]}  # kab/kota of Jawa Timur
+    people = rows(response, "people")
+    # Volunteer: assigned one open case, triaged two. Officer: two open cases assigned.
+    assert people["relawan"][:2] == [1, 2]
+    assert people["staf"][0] == 2
+    assert "outsider" not in people  # their work was on Jakarta's reports
+    html = response.content.decode()
+    assert "Work per volunteer and officer" in html or "Kerja per relawan dan petugas" in html
+
+
+@pytest.mark.parametrize("who", ["staf", "relawan"])
+def test_officers_and_volunteers_see_the_figures_without_the_per_person_table(client, desk, who):
+    response = page(client, desk[who])
+    tables = response.context["figures"]["tables"]
+    assert response.context["figures"]["headline"]["total"] == 6
+    assert "people" not in tables and "relawan" not in response.content.decode().split("stats-headline")[1]
+    client.force_login(desk[who])
+    assert client.get(reverse("stats_staff:staff_csv", args=["people"])).status_code == 404
+    assert client.get(reverse("stats_staff:staff_csv", args=["status"])).status_code == 200
+
+
+def test_an_officer_of_another_province_sees_none_of_these_cases(client, desk):
+    response = page(client, desk["outsider"])
+    assert response.context["figures"]["headline"]["total"] == 3
+    assert rows(response, "region") == {"31.71": [3, 3, 0]}
+    assert set(rows(response, "people")) == {"outsider"}
+    # Asking for Jawa Timur by its code is refused with a message, and shows nothing of it.
+    response = page(client, desk["outsider"], region="35")
+    assert "region" in response.context["form"].errors
+    assert response.context["figures"]["headline"]["total"] == 3
+    client.force_login(desk["outsider"])
+    body = client.get(reverse("stats_staff:staff_csv", args=["region"]), {"region": "35"}).content.decode()
+    assert "35.74" not in body and "31.71" in body
+
+
+def test_someone_without_a_staff_role_gets_nothing(client, desk):
+    nobody = User.objects.create_user("warga", password="x-posko-test-1")
+    client.force_login(nobody)
+    assert client.get(URL).status_code == 404
+    assert client.get(reverse("stats_staff:staff_csv", args=["status"])).status_code == 404
+
+
+def test_drilling_down_from_province_to_kab_kota_to_kecamatan(client, desk):
+    response = page(client, desk["koordinator"])
+    assert '?region=35.13"' in response.content.decode() or "?region=35.13&" in response.content.decode()
+    response = page(client, desk["koordinator"], region="35.13")
+    assert response.context["figures"]["headline"]["total"] == 2
+    assert rows(response, "region") == {"35.13.01": [1, 1, 0], "35.13.02": [1, 1, 0]}
+    assert [name for _code, name in response.context["path"]] == ["Jawa Timur", "Kabupaten Probolinggo"]
+
+
+def test_election_and_date_filters(client, desk):
+    assert (
+        page(client, desk["koordinator"], election="pemilu-2024").context["figures"]["headline"]["total"] == 1
+    )
+    later = case(created=wib(2024, 11, 20, 8))
+    response = page(client, desk["koordinator"], date_from="2024-11-01", date_to="2024-11-30")
+    assert response.context["figures"]["headline"]["total"] == 1
+    weeks = rows(response, "week")
+    assert sum(v[0] for v in weeks.values()) == 1 and "2024-11-18" in weeks
+    assert later.pk
+
+
+def test_bad_filters_get_a_clear_message_and_keep_what_was_typed(client, desk):
+    response = page(
+        client, desk["koordinator"], date_from="2024-12-01", date_to="2024-11-01", election="nope"
+    )
+    html = response.content.decode()
+    form = response.context["form"]
+    assert set(form.errors) == {"date_to", "election"}
+    assert 'value="2024-12-01"' in html and 'value="2024-11-01"' in html
+    assert response.context["figures"]["headline"]["total"] == 6  # the bad filters are left out
+    response = page(client, desk["koordinator"], date_from="kemarin")
+    assert "TTTT-BB-HH" in response.content.decode() and 'value="kemarin"' in response.content.decode()
+
+
+def test_every_table_downloads_as_csv(client, desk):
+    client.force_login(desk["koordinator"])
+    for key in response_tables(client):
+        response = client.get(reverse("stats_staff:staff_csv", args=[key]), {"region": "35.74"})
+        assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+        assert "attachment" in response["Content-Disposition"]
+        assert response.content.startswith("\ufeff".encode())
+        table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert table[0][0] == "code" and len(table) >= 2
+    status = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("stats_staff:staff_csv", args=["status"])).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert ["submitted", "Diterima", "3", "0"] in status
+    assert client.get(reverse("stats_staff:staff_csv", args=["nothing"])).status_code == 404
+
+
+def response_tables(client) -> list[str]:
+    return list(client.get(URL).context["figures"]["tables"])
+
+
+def test_charts_are_svg_with_title_description_and_their_table(client, desk):
+    html = page(client, desk["koordinator"]).content.decode()
+    for key in ("status", "region", "week", "category", "timing"):
+        assert f'data-chart="{key}"' in html and f'data-table="{key}"' in html
+        assert f'aria-labelledby="chart-{key}-title chart-{key}-desc"' in html
+    assert "<script" not in html.split("<main")[1].split("</main>")[0]
+
+
+def test_the_page_speaks_english_on_request(client, desk, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Reports by status" in page(client, desk["koordinator"]).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    assert "Laporan menurut status" in page(client, desk["koordinator"]).content.decode()
+
+
+def test_the_staff_page_costs_the_same_queries_for_more_cases(client, desk):
+    """More reports, events, assessments, referrals and people must not add queries."""
+
+    def queries() -> int:
+        client.force_login(desk["koordinator"])
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(URL).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    from tests.factories import staff
+
+    for i in range(12):
+        helper = staff(f"relawan{i}", "relawan", ["35"])
+        case(
+            created=wib(2024, 9, 1 + i, 8),
+            region=["35.74.01", "35.13.03", "35.74.02"][i % 3],
+            first_move=wib(2024, 9, 1 + i, 12),
+            actor=helper,
+            registered=wib(2024, 9, 2 + i, 8),
+            decided=wib(2024, 9, 4 + i, 8),
+            sent_on=dt.date(2024, 9, 6 + i),
+            outcome_at=wib(2024, 10, 1, 8) if i % 2 else None,
+            status="closed" if i % 2 else "referred",
+            assigned_to=helper,
+        )
+        extra = case(created=wib(2024, 9, 3, 8))
+        ReportEvent.objects.create(report=extra, kind=ReportEvent.Kind.NOTE, actor=helper, note="Catatan.")
+    assert queries() == few
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(client, desk):
+    from complaints.models import Report, ViolationCategory
+
+    odd = ViolationCategory.objects.create(
+        slug="aneh", name='=HYPERLINK("http://x")', group="other", legal_basis="-"
+    )
+    Report.objects.filter(province_code="35").first().categories.add(odd)
+    client.force_login(desk["koordinator"])
+    body = client.get(reverse("stats_staff:staff_csv", args=["category"])).content.decode("utf-8-sig")
+    assert "aneh,'=HYPERLINK" in body.replace('"', "")
+
+
+def test_staff_figures_are_kept_for_a_minute_per_jurisdiction_and_filters(client, desk, settings):
+    settings.POSKO_STATS_STAFF_CACHE_SECONDS = 60
+
+    def count(user, **params) -> tuple[int, int]:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(URL, params)
+        return response.context["figures"]["headline"]["total"], len(ctx.captured_queries)
+
+    total, first = count(desk["koordinator"])
+    case(created=wib(2024, 10, 9, 8))
+    again, second = count(desk["koordinator"])
+    assert (total, again) == (6, 6) and second < first - 8  # kept: the new report shows after the minute
+    assert count(desk["koordinator"], region="35.74")[0] == 5  # other filters: their own figures
+    assert count(desk["outsider"])[0] == 3  # another jurisdiction never gets these
+    staf_total, _queries = count(desk["staf"])
+    assert staf_total == 7  # same jurisdiction but no per-person table: figures of their own, computed now
