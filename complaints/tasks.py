@@ -13,3 +13,18 @@ def coordinator_digest_task() -> int:
 @shared_task(name="complaints.referral_reminders", ignore_result=True)
 def referral_reminders_task() -> int:
     return workflow.referral_reminders()
+
+
+@shared_task(name="complaints.draft_resume_email", ignore_result=True)
+def draft_resume_email_task(draft_id: str, base_url: str) -> bool:
+    # Takes the draft's id only: the task makes the e-mailed code itself, so no secret crosses the broker.
+    from complaints.services import drafts
+
+    return drafts.draft_resume_email(draft_id=draft_id, base_url=base_url)
+
+
+@shared_task(name="complaints.cleanup_drafts", ignore_result=True)
+def draft_cleanup_task() -> int:
+    from complaints.services import drafts
+
+    return drafts.draft_cleanup()

@@ -303,12 +303,29 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR"}, "celery.app.trace": {"level": "WARNING"}},
 }
 
+# --- The citizens' side: step-by-step report form, drafts, resumable uploads, receipt (issue 10) ----------
+# Days a report draft is kept after its last save; the beat task below removes expired ones with their files.
+POSKO_DRAFT_DAYS = env_int("POSKO_DRAFT_DAYS", 7, minimum=1)
+# Size of the pieces a browser sends a large file in (tus resumable uploads); a dropped connection costs at
+# most one piece.
+POSKO_UPLOAD_CHUNK_BYTES = env_int("POSKO_UPLOAD_CHUNK_KB", 2048, minimum=64) * 1024
+# Minutes during which the receipt PDF downloaded by the filing browser still carries the PIN.
+POSKO_RECEIPT_PIN_MINUTES = env_int("POSKO_RECEIPT_PIN_MINUTES", 30, minimum=0)
+# Address put in e-mailed links (the resume link); empty: the address the reporter used.
+POSKO_PUBLIC_URL = env_str("POSKO_PUBLIC_URL")
+CELERY_TASK_ROUTES["complaints.cleanup_drafts"] = {"queue": POSKO_QUEUE_SWEEP}
+CELERY_TASK_ROUTES["complaints.draft_resume_email"] = {"queue": POSKO_QUEUE_QUICK}
+# Static files: fingerprinted names (collectstatic with the manifest) are cached for a year; WhiteNoise serves
+# the gzip and brotli copies it made at collectstatic to browsers that accept them.
+WHITENOISE_MAX_AGE = env_int("POSKO_STATIC_MAX_AGE", 60, minimum=0)
+
 CELERY_BEAT_SCHEDULE = {
     "evidence-sweep": {
         "task": "evidence.sweep",
         "schedule": float(env_int("POSKO_SWEEP_SECONDS", 300, minimum=5)),
     },
     "staged-upload-cleanup": {"task": "evidence.cleanup_staged", "schedule": 3600.0},
+    "draft-cleanup": {"task": "complaints.cleanup_drafts", "schedule": 3600.0},
     "coordinator-digest": {
         "task": "complaints.coordinator_digest",
         "schedule": crontab(hour=POSKO_DIGEST_HOUR, minute=0),

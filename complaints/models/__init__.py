@@ -1,4 +1,5 @@
-from complaints.models.reference import Election, Region, ViolationCategory
+from complaints.models.drafts import ReportDraft
+from complaints.models.reference import Election, Region, SanctionDetail, ViolationCategory
 from complaints.models.reports import Accused, Report, ReportEvent
 from complaints.models.workflow import (
     Assessment,
@@ -23,7 +24,9 @@ __all__ = [
     "ReferralAgency",
     "Region",
     "Report",
+    "ReportDraft",
     "ReportEvent",
+    "SanctionDetail",
     "StaffProfile",
     "ViolationCategory",
 ]
