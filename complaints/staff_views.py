@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from complaints import deadlines, selectors
-from complaints.models import Assessment, Clarification, Person, Referral, Report, ViolationCategory
+from complaints.models import (
+    Assessment,
+    Clarification,
+    Person,
+    Referral,
+    Report,
+    SanctionDetail,
+    ViolationCategory,
+)
 from complaints.selectors import cases as case_selectors
 from complaints.services import access, workflow
 from evidence.access import can_open_originals
@@ -196,6 +204,7 @@ def case_detail(request, pk: int):
             "assignees": User.objects.filter(posko__isnull=False, is_active=True).order_by("username"),
             "decisions": Assessment.Decision.choices,
             "sanctions": ViolationCategory.Sanction.choices,
+            "sanction_details": SanctionDetail.grouped(),
             "outcomes": Referral.Outcome.choices,
             "revealed": request.session.pop(f"revealed-{report.pk}", None),
         },
@@ -300,6 +309,7 @@ def case_action(request, pk: int, action: str):
                 categories=ViolationCategory.objects.filter(slug__in=post.getlist("categories")),
                 legal_basis=post.get("legal_basis", ""),
                 recommended_sanction=post.get("recommended_sanction", ""),
+                recommended_sanction_detail=post.get("recommended_sanction_detail", ""),
                 criminal_element=bool(post.get("criminal_element")),
                 decision=post.get("decision", ""),
             )
@@ -317,6 +327,7 @@ def case_action(request, pk: int, action: str):
                 user=user,
                 outcome=post.get("outcome", ""),
                 sanction=post.get("sanction", ""),
+                sanction_detail=post.get("sanction_detail", ""),
                 note=post.get("note", ""),
             )
         elif action == "extend":

@@ -21,6 +21,7 @@ from complaints.models import (
     Region,
     Report,
     ReportEvent,
+    SanctionDetail,
     StaffProfile,
 )
 from complaints.services.access import has_role
@@ -431,11 +432,13 @@ def assessment_record(
     recommended_sanction: str,
     criminal_element: bool,
     decision: str,
+    recommended_sanction_detail: str = "",
 ) -> Assessment:
     if not has_role(user, R.STAF):
         raise PermissionDenied
     if report.status != S.ASSESSMENT:
         raise ValidationError(_("The assessment is written while the case is in assessment."))
+    recommended_sanction = sanction_level_checked(recommended_sanction, recommended_sanction_detail)
     with transaction.atomic():
         assessment, _created = Assessment.objects.update_or_create(
             report=report,
@@ -443,6 +446,7 @@ def assessment_record(
                 "findings": findings,
                 "legal_basis": legal_basis,
                 "recommended_sanction": recommended_sanction,
+                "recommended_sanction_detail": recommended_sanction_detail,
                 "criminal_element": criminal_element,
                 "decision": decision,
                 "author": user,
@@ -499,16 +503,47 @@ def referral_record(
     return referral
 
 
-def referral_outcome(*, report: Report, user, outcome: str, sanction: str, note: str) -> Referral:
+def sanction_level_checked(level: str, detail: str) -> str:
+    """The sanction level to record: the one given, or the level of the specific sanction when only that is
+    given (PP 94/2021 Pasal 8); a specific sanction of another level is refused."""
+    if not detail:
+        return level
+    if detail not in SanctionDetail.values:
+        raise ValidationError(_("Unknown sanction."))
+    detail_level = SanctionDetail.level_of(detail)
+    if level and level != detail_level:
+        raise ValidationError(_("The specific sanction does not belong to the chosen level."))
+    return detail_level
+
+
+def referral_outcome(
+    *, report: Report, user, outcome: str, sanction: str, note: str, sanction_detail: str = ""
+) -> Referral:
     if not has_role(user, R.STAF):
         raise PermissionDenied
     referral = Referral.objects.filter(report=report).first()
     if referral is None:
         raise ValidationError(_("There is no referral to record an outcome for."))
+    sanction = sanction_level_checked(sanction, sanction_detail)
     referral.outcome, referral.outcome_sanction, referral.outcome_note = outcome, sanction, note.strip()
+    referral.outcome_sanction_detail = sanction_detail
     referral.outcome_recorded_at = timezone.now()
-    referral.save(update_fields=["outcome", "outcome_sanction", "outcome_note", "outcome_recorded_at"])
-    _event(report, user, E.REFERRAL, note, data={"outcome": outcome, "sanction": sanction})
+    referral.save(
+        update_fields=[
+            "outcome",
+            "outcome_sanction",
+            "outcome_sanction_detail",
+            "outcome_note",
+            "outcome_recorded_at",
+        ]
+    )
+    _event(
+        report,
+        user,
+        E.REFERRAL,
+        note,
+        data={"outcome": outcome, "sanction": sanction, "detail": sanction_detail},
+    )
     return referral
 
 
