@@ -199,5 +199,6 @@ def draft_resume_email(*, draft_id, base_url: str) -> bool:
     with translation.override(draft.language or "id"):
         subject = render_to_string("emails/draft_resume_subject.txt", context).strip()
         body = render_to_string("emails/draft_resume.txt", context)
-    send_mail(subject, body, None, [email])
+        html = render_to_string("emails/draft_resume.html", context)
+    send_mail(subject, body, None, [email], html_message=html)
     return True
