@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -95,9 +96,15 @@ def _render_step(request, step: str, draft, context: dict, *, status: int = 200)
     return render(request, f"complaints/report/{step}.html", {**base, **context}, status=status)
 
 
+def resume_path(code: str) -> str:
+    # The code travels in the query string, which the access log leaves out (see the Dockerfile's
+    # --access-logformat): a resume code must never end up in a log.
+    return reverse("complaints:report_resume") + "?" + urlencode({"kode": code})
+
+
 def _resume_link(request) -> str:
     code = request.session.get(DRAFT_KEY)
-    return request.build_absolute_uri(reverse("complaints:report_resume", args=[code])) if code else ""
+    return request.build_absolute_uri(resume_path(code)) if code else ""
 
 
 def _saved_values(draft, step: str) -> dict | None:
@@ -445,9 +452,10 @@ def receipt_pin_for_pdf(request, code: str) -> str:
 
 
 @require_http_methods(["GET"])
-def report_resume(request, code: str):
+def report_resume(request):
     """Open a draft by its resume link (kept on the device, or e-mailed) in this browser. An unknown or
     expired code answers 404 and says nothing more."""
+    code = request.GET.get("kode", "")[:64]
     draft = drafts.draft_get(code)
     if draft is None:
         return render(request, "complaints/report/resume_missing.html", status=404)

@@ -186,6 +186,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+# With the manifest (production, and bin/run), WhiteNoise serves the collected, fingerprinted files with their
+# gzip and brotli copies and a year-long cache; only without it does it look into the source folders.
+WHITENOISE_USE_FINDERS = not env_bool("POSKO_STATIC_MANIFEST", not DEBUG)
+WHITENOISE_AUTOREFRESH = DEBUG and WHITENOISE_USE_FINDERS
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
 

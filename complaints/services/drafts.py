@@ -192,9 +192,9 @@ def draft_resume_email(*, draft_id, base_url: str) -> bool:
     draft.email_code_hash = _keyed_hash(code)
     draft.emailed_to_hash = _keyed_hash(email.lower())
     draft.save(update_fields=["email_code_hash", "emailed_to_hash"])
-    from django.urls import reverse
+    from complaints.report_views import resume_path
 
-    link = base_url.rstrip("/") + reverse("complaints:report_resume", args=[code])
+    link = base_url.rstrip("/") + resume_path(code)
     context = {"link": link, "days": settings.POSKO_DRAFT_DAYS, "expires": draft.expires_at}
     with translation.override(draft.language or "id"):
         subject = render_to_string("emails/draft_resume_subject.txt", context).strip()

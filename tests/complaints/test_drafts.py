@@ -28,7 +28,7 @@ def test_the_resume_link_opens_the_draft_in_a_new_browser(client, db):
     post_step(client, "about")
     post_step(client, "accused")
     link = resume_link(client)
-    assert re.search(r"/lapor/lanjut/[\w-]{20,}/$", link)
+    assert re.search(r"/lapor/lanjut/\?kode=[\w-]{20,}$", link)
     other = Client()
     response = other.get(link)
     # The new browser lands on the first step not done yet, with everything entered so far.
@@ -98,7 +98,7 @@ def test_the_resume_link_is_emailed_once_to_the_address_given(client, django_cap
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["siti@example.org"]
-    link = re.search(r"https?://\S+/lapor/lanjut/\S+/", message.body).group(0)
+    link = re.search(r"https?://\S+/lapor/lanjut/\?kode=\S+", message.body).group(0)
     # The e-mailed code is another code than the device's, and opens the same draft.
     assert link != resume_link(client)
     other = Client()
