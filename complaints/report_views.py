@@ -252,7 +252,9 @@ def report_evidence(request):
     _stage_uploads(request, draft, errors)
     drafts.draft_set_captions(
         draft=draft,
-        captions={k[len("caption-") :]: v[0] for k, v in values.items() if k.startswith("caption-") and v},
+        captions={
+            k[len("caption-") :]: (v or [""])[0] for k, v in values.items() if k.startswith("caption-")
+        },
     )
     if action == "add-link":
         steps.rows_add(values, "links")

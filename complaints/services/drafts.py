@@ -106,8 +106,11 @@ def draft_confirm_location(*, draft: ReportDraft, staged_id) -> bool:
 
 
 def draft_set_captions(*, draft: ReportDraft, captions: dict[str, str]) -> None:
+    """Captions the reporter typed for kept files; a file whose caption was not posted keeps its own."""
     for staged in draft_uploads(draft):
-        caption = (captions.get(str(staged.pk)) or "")[:300]
+        if str(staged.pk) not in captions:
+            continue
+        caption = (captions[str(staged.pk)] or "")[:300]
         if caption != staged.caption:
             staged.caption = caption
             staged.save(update_fields=["caption"])
