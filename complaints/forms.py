@@ -365,8 +365,6 @@ AccusedFormSet = forms.formset_factory(
 EvidenceFormSet = forms.formset_factory(EvidenceFileForm, extra=0, max_num=100)
 LinkFormSet = forms.formset_factory(LinkForm, extra=0, max_num=100)
 
-SLOTS = {"accused": 1, "evidence": 3, "links": 2}
-
 
 class ReportSubmission:
     """Everything a reporter sends, validated as one: the same class serves the form and the API.
@@ -382,18 +380,6 @@ class ReportSubmission:
         self.evidence = EvidenceFormSet(data, files, prefix="evidence")
         self.links = LinkFormSet(data, prefix="links")
         self.limit_errors: dict[str, list[str]] = {}
-
-    @classmethod
-    def blank(cls):
-        sub = cls.__new__(cls)
-        sub.data = sub.files = None
-        sub.skipped = []
-        sub.form = ReportForm()
-        sub.accused = AccusedFormSet(prefix="accused", initial=[{}] * SLOTS["accused"])
-        sub.evidence = EvidenceFormSet(prefix="evidence", initial=[{}] * SLOTS["evidence"])
-        sub.links = LinkFormSet(prefix="links", initial=[{}] * SLOTS["links"])
-        sub.limit_errors = {}
-        return sub
 
     @property
     def formsets(self):

@@ -58,18 +58,6 @@ def _limits() -> dict:
     }
 
 
-def _progress(draft, current: str) -> list[dict]:
-    done = set(draft.done) if draft else set()
-    out = []
-    for number, (name, url, title) in enumerate(steps.STEPS, start=1):
-        out.append(
-            {"name": name, "url": reverse(url), "title": title, "number": number, "done": name in done}
-        )
-        if name == current:
-            out[-1]["current"] = True
-    return out
-
-
 def _next_url(request, step: str) -> str:
     if request.GET.get("kembali") == "periksa":
         return reverse("complaints:report_check")
@@ -86,7 +74,6 @@ def _render_step(request, step: str, draft, context: dict, *, status: int = 200)
         "step_number": number,
         "step_count": len(steps.STEPS),
         "step_title": steps.STEPS[number - 1][2],
-        "progress": _progress(draft, step),
         "back_url": reverse(steps.STEPS[number - 2][1]) if number > 1 else reverse("complaints:home"),
         "returning": request.GET.get("kembali") == "periksa",
         "limits": _limits(),
@@ -382,7 +369,12 @@ def report_check(request):
     valid = submission.is_valid()
     missing = [s for s in steps.STEP_NAMES if s not in draft.done]
     if request.method == "POST" and valid and not missing:
-        receipt = drafts.draft_submit(draft=draft, submission=submission, language=get_language() or "id")
+        try:
+            receipt = drafts.draft_submit(draft=draft, submission=submission, language=get_language() or "id")
+        except drafts.DraftGone:
+            # Sent already (a second press of the button, or another tab): nothing is filed twice.
+            request.session.pop(DRAFT_KEY, None)
+            return redirect("complaints:report_create")
         request.session.pop(DRAFT_KEY, None)
         code = receipt.report.tracking_code
         receipts = request.session.get(RECEIPTS_KEY, {})
@@ -409,7 +401,6 @@ def report_check(request):
         "answers": _answers(draft, submission),
         "resume_link": _resume_link(request),
         "limits": _limits(),
-        "progress": _progress(draft, "check"),
         "filing": submission.form.filing_status() if hasattr(submission.form, "cleaned_data") else None,
     }
     status = 400 if request.method == "POST" else 200

@@ -135,9 +135,16 @@ def draft_form_data(draft: ReportDraft) -> QueryDict:
     return data
 
 
+class DraftGone(Exception):
+    """The draft was sent (or removed) by another request first."""
+
+
 def draft_submit(*, draft: ReportDraft, submission, language: str) -> intake.Receipt:
-    """File the report from a draft whose data validated as one submission, and remove the draft."""
+    """File the report from a draft whose data validated as one submission, and remove the draft. The draft
+    row is locked first, so two presses of "send" (or two tabs) file one report: the second finds no draft."""
     with transaction.atomic():
+        if not ReportDraft.objects.select_for_update().filter(pk=draft.pk).exists():
+            raise DraftGone
         receipt = intake.report_submit(
             data=submission.form.cleaned_data,
             accused=submission.accused_items(),

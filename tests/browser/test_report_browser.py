@@ -25,7 +25,10 @@ AXE = os.path.join(os.path.dirname(__file__), "vendor", "axe.min.js")
 def assert_accessible(page, name: str) -> None:
     """axe-core (vendored from npm, never from a CDN) finds no serious or critical issue on the page."""
     page.add_script_tag(path=AXE)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    # WCAG 2.2's target size (24 x 24 px) is checked too.
+    result = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations'], rules: {'target-size': {enabled: true}}})"
+    )
     bad = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
         for v in result["violations"]

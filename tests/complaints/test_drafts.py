@@ -45,7 +45,8 @@ def test_a_draft_cannot_be_opened_without_its_code(client, db):
     assert "Siti Aminah" not in stranger.get(URLS["about"]).content.decode()
     assert stranger.get(URLS["check"])["Location"] == URLS["about"]
     assert (
-        stranger.get(reverse("complaints:report_resume", args=["not-the-code-0000000000"])).status_code == 404
+        stranger.get(reverse("complaints:report_resume"), {"kode": "not-the-code-0000000000"}).status_code
+        == 404
     )
     # Nothing of the code or the draft's content is stored in clear.
     draft = ReportDraft.objects.get()
@@ -167,3 +168,30 @@ def test_filing_from_a_draft_removes_the_draft(client, db):
     assert send(client).status_code == 302
     assert ReportDraft.objects.count() == 0
     assert "posko_draft" not in client.session
+
+
+def test_sending_a_draft_twice_files_one_report(client, db):
+    from complaints.forms import ReportSubmission
+    from complaints.models import Report
+
+    fill_all(client)
+    draft = ReportDraft.objects.get()
+    # Two requests that both validated the draft before either sent it (a double press, two tabs).
+    first = ReportSubmission(drafts.draft_form_data(draft), None)
+    second = ReportSubmission(drafts.draft_form_data(draft), None)
+    assert first.is_valid() and second.is_valid()
+    drafts.draft_submit(draft=draft, submission=first, language="id")
+    with pytest.raises(drafts.DraftGone):
+        drafts.draft_submit(draft=draft, submission=second, language="id")
+    assert Report.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_nothing_of_a_draft_reaches_the_logs(client, caplog, django_capture_on_commit_callbacks):
+    caplog.set_level("DEBUG")
+    with django_capture_on_commit_callbacks(execute=True):
+        fill_all(client, files=[SimpleUploadedFile("a.jpg", jpeg_bytes(), "image/jpeg")])
+    code = client.session["posko_draft"]
+    link = mail.outbox[0].body
+    for secret in (code, "Siti Aminah", "siti@example.org", "3574014107900003", link.split("kode=")[1][:20]):
+        assert secret not in caplog.text
