@@ -91,6 +91,8 @@ def draft_remove_file(*, draft: ReportDraft, staged_id) -> bool:
     if staged is None:
         return False
     name, storage = staged.file.name, staged.file.storage
+    # The finished tus upload that made it goes too, so a browser resuming it does not find it complete.
+    ResumableUpload.objects.filter(staged=staged).delete()
     staged.delete()
     transaction.on_commit(lambda: storage.delete(name))
     return True

@@ -47,6 +47,7 @@
     var total = +input.dataset.keptBytes;
     var running = 0;
     var finished = 0;
+    var failed = 0;
     button.classList.add("js-hide");
 
     function item(file) {
@@ -76,7 +77,7 @@
 
     function done() {
       // Every file is in: show the kept files (and any location warning) by saving the step as it is.
-      if (running === 0 && finished > 0) {
+      if (running === 0 && failed === 0 && finished > 0) {
         input.value = "";
         form.requestSubmit(button);
       }
@@ -105,6 +106,7 @@
         },
         onError: function (error) {
           running -= 1;
+          failed += 1;
           var response = error.originalResponse;
           var serverText = response && response.getStatus() >= 400 && response.getStatus() < 500 ? response.getBody() : "";
           var old = li.querySelector(".upload-error");
@@ -124,6 +126,7 @@
               retry.remove();
               box2.remove();
               li.classList.remove("border-danger");
+              failed -= 1;
               running += 1;
               upload.start();
             });
@@ -139,7 +142,11 @@
           done();
         },
       });
-      upload.start();
+      // A file whose upload was cut before (even before a reload) goes on from where the server stopped.
+      upload.findPreviousUploads().then(function (previous) {
+        if (previous.length) upload.resumeFromPreviousUpload(previous[0]);
+        upload.start();
+      });
     }
 
     input.addEventListener("change", function () {
