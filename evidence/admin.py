@@ -30,4 +30,14 @@ class StagedUploadAdmin(admin.ModelAdmin):
     list_display = ["id", "original_name", "size", "created_at"]
     search_fields = ["id", "original_name"]
     exclude = ["file"]
-    readonly_fields = ["original_name", "declared_type", "size", "created_at"]
+    # A draft's staged file may carry where it was taken and belongs to a reporter's unsent draft: shown,
+    # never edited here. Drafts themselves have no admin page (they hold identity data).
+    readonly_fields = [
+        "original_name",
+        "declared_type",
+        "size",
+        "created_at",
+        "draft",
+        "location",
+        "location_confirmed",
+    ]

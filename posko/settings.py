@@ -181,7 +181,7 @@ STORAGES = {
     "evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": _PRIVATE_FILES},
     # Production serves collected, hashed and compressed files through WhiteNoise (run collectstatic first).
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "posko.storage.ManifestStaticStorage"
         if env_bool("POSKO_STATIC_MANIFEST", not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },

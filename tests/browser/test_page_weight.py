@@ -16,20 +16,11 @@ pytestmark = pytest.mark.browser
 BUDGET = 150 * 1024
 
 
-@pytest.fixture
-def production_server(ref_data, tmp_path):
-    """gunicorn on the test database with POSKO_DEBUG=0 and the collected, compressed static files."""
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url_for_subprocess(),
-            "POSKO_DEBUG": "0",
-            "POSKO_STATIC_MANIFEST": "1",
-            "STATIC_ROOT": str(tmp_path / "static"),
-            "MEDIA_ROOT": str(tmp_path / "media"),
-            "DATABASE_CONN_MAX_AGE": "0",
-        }
-    )
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory):
+    """The static files collected as production collects them: fingerprinted, gzip and brotli copies."""
+    root = tmp_path_factory.mktemp("static")
+    env = {**os.environ, "POSKO_DEBUG": "0", "POSKO_STATIC_MANIFEST": "1", "STATIC_ROOT": str(root)}
     # The public pages load only the project's own assets; the admin's and the API docs' files (40 MB) would
     # take minutes to compress on a shared 2-core machine and play no part here.
     skip = ["-i", "admin", "-i", "drf_spectacular_sidecar", "-i", "rest_framework"]
@@ -38,6 +29,24 @@ def production_server(ref_data, tmp_path):
         cwd=ROOT,
         env=env,
         check=True,
+    )
+    return root
+
+
+@pytest.fixture(params=["0", "1"], ids=["production", "bin-run-debug"])
+def production_server(request, ref_data, collected_static, tmp_path):
+    """gunicorn on the test database with the collected static files, with POSKO_DEBUG=0 as in production
+    and with POSKO_DEBUG=1 as bin/run runs (assets must be served the same way)."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": database_url_for_subprocess(),
+            "POSKO_DEBUG": request.param,
+            "POSKO_STATIC_MANIFEST": "1",
+            "STATIC_ROOT": str(collected_static),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "DATABASE_CONN_MAX_AGE": "0",
+        }
     )
     port = _free_port()
     log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 (closed below)
