@@ -13,4 +13,6 @@ RUN SECRET_KEY=build-only STATIC_ROOT=/app/var/static python manage.py collectst
 USER posko
 ENV MEDIA_ROOT=/data/media STATIC_ROOT=/app/var/static
 EXPOSE 8000
-CMD ["gunicorn", "posko.wsgi", "-b", "0.0.0.0:8000", "-w", "4", "--timeout", "120", "--access-logfile", "-"]
+# The access log leaves out query strings (%(U)s is the path alone): a draft's resume code travels there.
+CMD ["gunicorn", "posko.wsgi", "-b", "0.0.0.0:8000", "-w", "4", "--timeout", "120", "--access-logfile", "-", \
+     "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)s"]

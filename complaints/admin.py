@@ -67,8 +67,18 @@ class ElectionAdmin(admin.ModelAdmin):
 
 @admin.register(ViolationCategory)
 class ViolationCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "group", "sanction", "legal_basis", "position", "active"]
-    list_filter = ["group", "sanction", "active"]
+    list_display = [
+        "name",
+        "slug",
+        "topic",
+        "group",
+        "sanction",
+        "legal_basis",
+        "position",
+        "active",
+        "merged_into",
+    ]
+    list_filter = ["topic", "group", "sanction", "active"]
     list_editable = ["position", "active"]
     search_fields = ["name", "name_en", "slug", "legal_basis"]
 

@@ -10,10 +10,16 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from complaints import selectors
-from complaints.models import Assessment, Referral, Report, ViolationCategory
+from complaints.models import Assessment, Referral, Report, SanctionDetail, ViolationCategory
 from complaints.timezones import report_zone, today_in
 
 S = Report.Status
+
+
+def _sanction_details() -> list:
+    # The specific sanction within a level, grouped by level: PP 94/2021 Pasal 8 ayat (2)-(4); PP 42/2004 for
+    # moral sanctions.
+    return [("", _("Specific sanction: not named")), *SanctionDetail.grouped()]
 
 
 def _related(report: Report, name: str):
@@ -207,6 +213,9 @@ class AssessmentForm(CaseForm):
     recommended_sanction = forms.ChoiceField(
         label=_("Recommended sanction"), choices=ViolationCategory.Sanction.choices, required=False
     )
+    recommended_sanction_detail = forms.ChoiceField(
+        label=_("Specific sanction"), choices=_sanction_details, required=False
+    )
     criminal_element = forms.BooleanField(label=_("Criminal element"), required=False)
     decision = forms.ChoiceField(label=_("Decision"), choices=Assessment.Decision.choices)
 
@@ -228,6 +237,7 @@ class AssessmentForm(CaseForm):
             "categories": [c.slug for c in assessment.categories.all()],
             "legal_basis": assessment.legal_basis,
             "recommended_sanction": assessment.recommended_sanction,
+            "recommended_sanction_detail": assessment.recommended_sanction_detail,
             "criminal_element": assessment.criminal_element,
             "decision": assessment.decision,
         }
@@ -258,6 +268,9 @@ class OutcomeForm(CaseForm):
     sanction = forms.ChoiceField(
         label=_("Sanction given"), choices=ViolationCategory.Sanction.choices, required=False
     )
+    sanction_detail = forms.ChoiceField(
+        label=_("Specific sanction"), choices=_sanction_details, required=False
+    )
     note = forms.CharField(label=_("Agency letter and details"), required=False, max_length=5000)
 
     def initial_for(self, report):
@@ -267,6 +280,7 @@ class OutcomeForm(CaseForm):
         return {
             "outcome": referral.outcome,
             "sanction": referral.outcome_sanction,
+            "sanction_detail": referral.outcome_sanction_detail,
             "note": referral.outcome_note,
         }
 

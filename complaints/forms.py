@@ -67,6 +67,21 @@ class RegionField(forms.CharField):
         return region
 
 
+class CategoryField(forms.ModelMultipleChoiceField):
+    """Violation categories by slug. A slug retired by a merge (ViolationCategory.merged_into) still counts,
+    as the category it was merged into, so older API clients keep working."""
+
+    def _check_values(self, value):
+        slugs = [str(v) for v in value]
+        aliases = dict(
+            ViolationCategory.objects.filter(slug__in=slugs, merged_into__isnull=False).values_list(
+                "slug", "merged_into__slug"
+            )
+        )
+        mapped = list(dict.fromkeys(aliases.get(slug, slug) for slug in slugs))
+        return super()._check_values(mapped)
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -89,11 +104,25 @@ class ReportForm(forms.Form):
         ),
     )
     reporter_name = forms.CharField(label=_("Full name"), max_length=120, required=False)
-    reporter_address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    reporter_phone = forms.CharField(label=_("Phone / WhatsApp"), max_length=24, required=False)
-    reporter_email = forms.EmailField(label=_("E-mail"), required=False)
+    reporter_address = forms.CharField(
+        label=_("Address"),
+        max_length=300,
+        required=False,
+        help_text=_("Where you live: street, village or kelurahan, town."),
+    )
+    reporter_phone = forms.CharField(
+        label=_("Phone / WhatsApp"),
+        max_length=24,
+        required=False,
+        help_text=_("For example 0812 3456 7890. Give a phone number or an e-mail address."),
+    )
+    reporter_email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("We send you a link there to continue this report later."),
+    )
     reporter_nik = forms.CharField(
-        label=_("NIK (optional)"),
+        label=_("NIK"),
         max_length=24,
         required=False,
         help_text=_("The 16-digit number on your KTP. Checked only for its structure."),
@@ -105,12 +134,17 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
     )
     incident_date = forms.DateField(
-        label=_("Date it happened"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date it happened"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("If you are not sure, give the closest date."),
     )
     known_date = forms.DateField(
         label=_("Date you learned of it"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Reports must be filed within 7 days of the violation becoming known."),
+        help_text=_(
+            "The day you saw it or heard of it. Reports must be filed within 7 days of the violation becoming "
+            "known."
+        ),
     )
     incident_region = RegionField(label=_("Region where it happened"))
     incident_place = forms.CharField(
@@ -118,7 +152,7 @@ class ReportForm(forms.Form):
         max_length=300,
         help_text=_("Address, building or online platform where it happened."),
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = CategoryField(
         queryset=ViolationCategory.objects.none(),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
@@ -132,7 +166,8 @@ class ReportForm(forms.Form):
         help_text=_("Tell in order what happened: who, what, when, where and how."),
     )
     witnesses = forms.CharField(
-        label=_("Witnesses (optional)"),
+        label=_("Witnesses"),
+        help_text=_("Names of people who saw it, if any."),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -234,7 +269,10 @@ class AccusedForm(forms.Form):
         help_text=_("Or how people know them, for example 'Camat Kanigaran'."),
     )
     nip = forms.CharField(
-        label=_("NIP (optional)"), max_length=24, required=False, help_text=_("18 digits, if you know it.")
+        label=_("NIP"),
+        max_length=24,
+        required=False,
+        help_text=_("The 18-digit civil-servant number, if you know it."),
     )
     asn_type = forms.ChoiceField(
         label=_("Type of civil servant"),
@@ -264,7 +302,12 @@ class EvidenceFileForm(forms.Form):
     """One evidence file with its caption; `staged` names a file kept from an earlier try."""
 
     file = forms.FileField(label=_("File"), required=False, allow_empty_file=True)
-    caption = forms.CharField(label=_("Caption (optional)"), max_length=300, required=False)
+    caption = forms.CharField(
+        label=_("Caption"),
+        max_length=300,
+        required=False,
+        help_text=_("What it shows, in a few words."),
+    )
     staged = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def clean_staged(self):
@@ -288,8 +331,14 @@ class LinkForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text=_("Copy the address with the app's Share button and paste it here."),
     )
-    caption = forms.CharField(label=_("Caption (optional)"), max_length=300, required=False)
+    caption = forms.CharField(
+        label=_("Caption"),
+        max_length=300,
+        required=False,
+        help_text=_("What it shows, in a few words."),
+    )
 
     def clean_url(self):
         value = (self.cleaned_data.get("url") or "").strip()
@@ -316,8 +365,6 @@ AccusedFormSet = forms.formset_factory(
 EvidenceFormSet = forms.formset_factory(EvidenceFileForm, extra=0, max_num=100)
 LinkFormSet = forms.formset_factory(LinkForm, extra=0, max_num=100)
 
-SLOTS = {"accused": 1, "evidence": 3, "links": 2}
-
 
 class ReportSubmission:
     """Everything a reporter sends, validated as one: the same class serves the form and the API.
@@ -333,18 +380,6 @@ class ReportSubmission:
         self.evidence = EvidenceFormSet(data, files, prefix="evidence")
         self.links = LinkFormSet(data, prefix="links")
         self.limit_errors: dict[str, list[str]] = {}
-
-    @classmethod
-    def blank(cls):
-        sub = cls.__new__(cls)
-        sub.data = sub.files = None
-        sub.skipped = []
-        sub.form = ReportForm()
-        sub.accused = AccusedFormSet(prefix="accused", initial=[{}] * SLOTS["accused"])
-        sub.evidence = EvidenceFormSet(prefix="evidence", initial=[{}] * SLOTS["evidence"])
-        sub.links = LinkFormSet(prefix="links", initial=[{}] * SLOTS["links"])
-        sub.limit_errors = {}
-        return sub
 
     @property
     def formsets(self):

@@ -41,196 +41,272 @@ ELECTIONS = [
 _SKB = "SKB 2/2022 (MenPANRB, Mendagri, BKN, KASN, Bawaslu) tentang Pedoman Netralitas ASN"
 _ETHICS = f"{_SKB}; PP 42/2004 Pasal 11 huruf c"
 _PP94 = "PP 94/2021 tentang Disiplin PNS, Pasal 5 huruf n"
+# Sanction levels of PP 94/2021 for Pasal 5 huruf n (support for a candidate): angka 1-2 (taking part in a
+# campaign; doing so with party or civil-service attributes) carry a medium penalty (Pasal 13); angka 3-7
+# (mobilising other civil servants, using state facilities, decisions that favour or harm a candidate,
+# partisan gatherings or handing out goods, support letters with KTP copies) a heavy one (Pasal 14 huruf i).
+# The specific penalties of each level are PP 94/2021 Pasal 8 ayat (2)-(4) (complaints.models.SanctionDetail).
+_PP94_HEAVY = "PP 94/2021 Pasal 14 huruf i (hukuman disiplin berat)"
+# The behaviours SKB 2/2022 lists both as code-of-ethics violations (moral sanction, PP 42/2004) and as
+# disciplinary ones (heavy penalty): one category each, with both legal bases and the heavier sanction.
+_BOTH = f"{_ETHICS} (sanksi moral); {_SKB}; {_PP94} (hukuman disiplin berat)"
 
-# (slug, group, sanction, Indonesian label, English label, legal basis). PRODUCT.md section 3.
+# (slug, group, topic, sanction, Indonesian label, English label, example, English example, legal basis).
+# PRODUCT.md section 3. Labels in plain words, each with an example a reporter recognises.
 CATEGORIES = [
     (
-        "etik-alat-peraga",
-        "ethics",
-        "moral",
-        "Memasang spanduk, baliho atau alat peraga calon",
-        "Putting up banners, billboards or props for a candidate",
-        _ETHICS,
-    ),
-    (
         "etik-kampanye-daring",
-        "ethics",
-        "moral",
-        "Sosialisasi atau kampanye calon di media sosial / daring",
-        "Promoting or campaigning for a candidate on social media or online",
-        _ETHICS,
-    ),
-    (
-        "etik-hadir-deklarasi",
-        "ethics",
-        "moral",
-        "Menghadiri deklarasi atau kampanye calon dan menunjukkan keberpihakan",
-        "Attending a candidate's declaration or campaign and showing support",
-        _ETHICS,
+        "discipline",
+        "online",
+        "berat",
+        "Mengajak memilih calon di media sosial atau internet",
+        "Urging people to vote for a candidate on social media or online",
+        "Camat menulis status WhatsApp “Ayo pilih nomor 2”.",
+        "A district head posts a WhatsApp status: “Vote number 2”.",
+        _BOTH,
     ),
     (
         "etik-interaksi-medsos",
-        "ethics",
-        "moral",
-        "Membuat unggahan, komentar, membagikan, menyukai, bergabung atau mengikuti grup/akun pemenangan calon",
-        "Posting, commenting, sharing, liking, joining or following a candidate's campaign group or account",
-        _ETHICS,
+        "discipline",
+        "online",
+        "berat",
+        "Menyukai, membagikan, mengomentari atau mengikuti akun dan grup calon",
+        "Liking, sharing, commenting on or following a candidate's account or group",
+        "Guru PNS membagikan video kampanye calon di Facebook.",
+        "A civil-servant teacher shares a candidate's campaign video on Facebook.",
+        _BOTH,
     ),
     (
         "etik-foto-bersama",
-        "ethics",
-        "moral",
-        "Mengunggah foto bersama calon, tim pemenangan atau alat peraga partai (termasuk simbol jari/tangan)",
-        "Publishing a photo with a candidate, their team or party props (including partisan hand gestures)",
-        _ETHICS,
+        "discipline",
+        "online",
+        "berat",
+        "Berfoto bersama calon atau dengan gaya tangan tanda dukungan",
+        "Posing in photos with a candidate or making a hand sign of support",
+        "Kepala dinas berfoto dengan calon sambil mengacungkan dua jari.",
+        "An agency head poses with a candidate, raising two fingers.",
+        _BOTH,
+    ),
+    (
+        "etik-alat-peraga",
+        "discipline",
+        "campaign",
+        "berat",
+        "Memasang spanduk, baliho atau stiker calon",
+        "Putting up a candidate's banners, billboards or stickers",
+        "Lurah memasang baliho calon di depan kantor kelurahan.",
+        "A village head puts up a candidate's billboard in front of the village office.",
+        _BOTH,
+    ),
+    (
+        "etik-hadir-deklarasi",
+        "discipline",
+        "campaign",
+        "berat",
+        "Menghadiri deklarasi atau kampanye calon dan menunjukkan dukungan",
+        "Attending a candidate's declaration or campaign and showing support",
+        "Sekretaris desa ikut bersorak di panggung kampanye.",
+        "A village secretary cheers on the campaign stage.",
+        _BOTH,
     ),
     (
         "etik-ikut-kegiatan",
         "ethics",
+        "campaign",
         "moral",
-        "Ikut dalam kegiatan kampanye, sosialisasi atau pengenalan calon",
-        "Taking part in a candidate's campaign, socialisation or introduction events",
+        "Ikut acara kampanye, sosialisasi atau perkenalan calon",
+        "Taking part in a candidate's campaign, socialisation or introduction event",
+        "PNS menjadi pembawa acara sosialisasi calon.",
+        "A civil servant hosts a candidate's introduction event.",
         _ETHICS,
     ),
     (
         "etik-kampanye-pasangan",
         "ethics",
+        "campaign",
         "moral",
-        "Menghadiri deklarasi atau kampanye pasangan (suami/istri) yang menjadi calon",
-        "Attending the declaration or campaign of a spouse who is a candidate",
+        "Menghadiri kampanye suami atau istri yang menjadi calon",
+        "Attending the campaign of a husband or wife who is a candidate",
+        "Istri calon bupati yang PNS hadir di kampanye suaminya.",
+        "The civil-servant wife of a regent candidate attends his campaign.",
         _ETHICS,
     ),
     (
-        "disiplin-kampanye-medsos",
+        "pp94-atribut-pengerahan",
         "discipline",
+        "campaign",
+        # Angka 2 alone (attributes) is medium; angka 3 (mobilising others) is heavy: the heavier is recorded
+        # and the kajian names the level of the case.
         "berat",
-        "Kampanye calon melalui media sosial",
-        "Campaigning for a candidate on social media",
-        f"{_SKB}; {_PP94}",
+        "Berkampanye memakai seragam atau atribut PNS atau partai, atau mengerahkan ASN lain",
+        "Campaigning in civil-service uniform or party colours, or mobilising other civil servants",
+        "Camat menyuruh para lurah hadir di kampanye calon.",
+        "A district head orders the village heads to attend a candidate's campaign.",
+        f"{_PP94} angka 2-3; PP 94/2021 Pasal 13 (angka 2, sedang) dan {_PP94_HEAVY} (angka 3)",
     ),
     (
-        "disiplin-alat-peraga",
+        "pp94-pemberian-barang",
         "discipline",
+        "campaign",
         "berat",
-        "Memasang alat peraga kampanye calon",
-        "Putting up campaign props for a candidate",
-        f"{_SKB}; {_PP94}",
-    ),
-    (
-        "disiplin-hadir-mendukung",
-        "discipline",
-        "berat",
-        "Menghadiri kampanye dan memberi dukungan kepada calon",
-        "Attending a campaign and supporting a candidate",
-        f"{_SKB}; {_PP94}",
-    ),
-    (
-        "disiplin-like-follow",
-        "discipline",
-        "berat",
-        "Mengunggah, menyukai atau mengikuti akun calon/pemenangan",
-        "Posting about, liking or following a candidate's or campaign account",
-        f"{_SKB}; {_PP94}",
-    ),
-    (
-        "disiplin-foto-calon",
-        "discipline",
-        "berat",
-        "Berfoto bersama calon dengan simbol keberpihakan",
-        "Posing with a candidate with partisan gestures",
-        f"{_SKB}; {_PP94}",
+        "Membagikan barang atau uang untuk mendukung calon",
+        "Handing out goods or money in support of a candidate",
+        "Kepala sekolah membagikan sembako bergambar calon.",
+        "A head teacher hands out food parcels with a candidate's picture.",
+        f"{_PP94} angka 6; {_PP94_HEAVY}",
     ),
     (
         "disiplin-kegiatan-keberpihakan",
         "discipline",
+        "campaign",
         "berat",
-        "Mengadakan kegiatan yang mengarah pada keberpihakan (pertemuan, ajakan, imbauan, seruan)",
-        "Organising partisan activities (meetings, calls, appeals)",
-        f"{_PP94} angka 6",
+        "Mengadakan pertemuan, ajakan atau imbauan untuk mendukung calon",
+        "Holding meetings, calls or appeals to support a candidate",
+        "Kepala dinas mengumpulkan pegawai dan meminta mereka memilih calon tertentu.",
+        "An agency head gathers the staff and asks them to vote for a certain candidate.",
+        f"{_PP94} angka 6; {_PP94_HEAVY}",
     ),
     (
-        "disiplin-dukungan-perseorangan",
+        "pp94-fasilitas-negara",
         "discipline",
+        "office",
         "berat",
-        "Memberi surat dukungan atau fotokopi KTP untuk calon perseorangan",
-        "Supporting an independent candidate with letters or KTP copies",
-        f"{_PP94} angka 7",
+        "Memakai fasilitas negara (mobil dinas, kantor, anggaran) untuk kampanye",
+        "Using state facilities (official cars, offices, budgets) for campaigning",
+        "Mobil dinas dipakai mengangkut peserta kampanye.",
+        "An official car carries people to a campaign rally.",
+        f"{_PP94} angka 4; {_PP94_HEAVY}",
     ),
     (
         "disiplin-keputusan-menguntungkan",
         "discipline",
+        "office",
         "berat",
         "Membuat keputusan atau tindakan yang menguntungkan atau merugikan calon",
         "Decisions or actions that favour or harm a candidate",
-        f"{_PP94} angka 5",
+        "Bantuan desa hanya diberikan kepada warga pendukung calon tertentu.",
+        "Village aid goes only to residents who support a certain candidate.",
+        f"{_PP94} angka 5; {_PP94_HEAVY}",
+    ),
+    (
+        "disiplin-dukungan-perseorangan",
+        "discipline",
+        "politics",
+        "berat",
+        "Memberi surat dukungan atau fotokopi KTP untuk calon perseorangan",
+        "Giving an independent candidate a letter of support or a KTP copy",
+        "PNS menyerahkan fotokopi KTP untuk syarat calon independen.",
+        "A civil servant hands in a KTP copy towards an independent candidate's nomination.",
+        f"{_PP94} angka 7; {_PP94_HEAVY}",
     ),
     (
         "disiplin-bakal-calon",
         "discipline",
+        "politics",
         "sedang",
-        "Mendekati partai politik sebagai bakal calon",
-        "Approaching a party as a prospective candidate",
+        "Mendaftar ke atau mendekati partai politik sebagai bakal calon",
+        "Approaching or registering with a party as a prospective candidate",
+        "Kepala dinas mengambil formulir pendaftaran bakal calon di kantor partai.",
+        "An agency head collects a prospective-candidate form at a party office.",
         _SKB,
     ),
     (
         "disiplin-tim-pemenangan",
         "discipline",
+        "politics",
         "sedang",
-        "Menjadi penasihat atau anggota tim pemenangan (berat setelah penetapan calon)",
+        "Menjadi penasihat atau anggota tim sukses calon (berat setelah penetapan calon)",
         "Being an adviser or campaign-team member (heavy once candidates are set)",
+        "Nama seorang PNS tercantum dalam susunan tim pemenangan calon.",
+        "A civil servant's name is on a candidate's campaign-team list.",
         _SKB,
     ),
     (
         "disiplin-anggota-partai",
         "discipline",
+        "politics",
         "pemberhentian",
         "Menjadi anggota atau pengurus partai politik",
-        "Membership of a political party",
+        "Being a member or officer of a political party",
+        "PNS tercatat sebagai pengurus partai di tingkat kecamatan.",
+        "A civil servant is listed as a party officer at district level.",
         "UU 20/2023 tentang ASN Pasal 52 ayat (3) huruf j; PP 17/2020",
     ),
     (
-        "pp94-atribut-pengerahan",
-        "discipline",
+        "lainnya",
+        "other",
+        "other",
         "",
-        "Kampanye dengan atribut PNS/partai atau mengerahkan ASN lain",
-        "Campaigning in uniform or party colours, or mobilising other ASN",
-        f"{_PP94} angka 2-3",
+        "Lainnya",
+        "Other",
+        "Ceritakan apa yang terjadi di kolom kronologi.",
+        "Describe what happened in the account of events.",
+        "Dikaji kasus per kasus",
     ),
-    (
-        "pp94-fasilitas-negara",
-        "discipline",
-        "",
-        "Menggunakan fasilitas negara untuk kampanye",
-        "Using state facilities for campaigning",
-        f"{_PP94} angka 4",
-    ),
-    (
-        "pp94-pemberian-barang",
-        "discipline",
-        "",
-        "Membagikan barang atau uang untuk mendukung calon",
-        "Handing out goods or money in support of a candidate",
-        f"{_PP94} angka 6",
-    ),
-    ("lainnya", "other", "", "Lainnya", "Other", "Dikaji kasus per kasus"),
 ]
+
+# Near-duplicates folded into the category above that now carries both legal bases (issue 10): the slug on
+# the left is retired, its reports and assessments move to the one on the right, and the form and the API
+# still accept it as that one.
+MERGED = {
+    "disiplin-kampanye-medsos": "etik-kampanye-daring",
+    "disiplin-like-follow": "etik-interaksi-medsos",
+    "disiplin-foto-calon": "etik-foto-bersama",
+    "disiplin-alat-peraga": "etik-alat-peraga",
+    "disiplin-hadir-mendukung": "etik-hadir-deklarasi",
+}
 
 
 def reference_data_load(Election, ViolationCategory) -> None:  # noqa: N803 (model classes, from a migration)
-    """Add or update the shipped elections and categories; rows an admin added are left alone."""
+    """Add or update the shipped elections and categories; rows an admin added are left alone. Works on the
+    model as any migration knows it: fields that model does not have yet are skipped."""
     for row in ELECTIONS:
         Election.objects.update_or_create(
             slug=row["slug"], defaults={k: v for k, v in row.items() if k != "slug"}
         )
-    for position, (slug, group, sanction, name, name_en, basis) in enumerate(CATEGORIES, start=1):
+    fields = {f.name for f in ViolationCategory._meta.get_fields()}
+    for position, row in enumerate(CATEGORIES, start=1):
+        slug, group, topic, sanction, name, name_en, example, example_en, basis = row
+        values = {
+            "group": group,
+            "topic": topic,
+            "sanction": sanction,
+            "name": name,
+            "name_en": name_en,
+            "example": example,
+            "example_en": example_en,
+            "legal_basis": basis,
+            "position": position * 10,
+            "active": True,
+        }
         ViolationCategory.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "group": group,
-                "sanction": sanction,
-                "name": name,
-                "name_en": name_en,
-                "legal_basis": basis,
-                "position": position * 10,
-            },
+            slug=slug, defaults={k: v for k, v in values.items() if k in fields}
         )
+    if "merged_into" not in fields:
+        return
+    for old_slug, new_slug in MERGED.items():
+        new = ViolationCategory.objects.get(slug=new_slug)
+        copied = {k: getattr(new, k) for k in ("group", "topic", "name", "name_en", "legal_basis")}
+        ViolationCategory.objects.update_or_create(
+            slug=old_slug,
+            defaults={"active": False, "merged_into": new},
+            create_defaults={**copied, "active": False, "merged_into": new, "position": 1000},
+        )
+
+
+def categories_merge(ViolationCategory, ReportCategories, AssessmentCategories) -> int:  # noqa: N803
+    """Move what named a retired near-duplicate (MERGED) to the category that replaces it: reports and
+    assessments name the other one (once); the retired row stays, inactive, as an alias (reference_data_load
+    marks it). Safe to run again. The two `*Categories` are the many-to-many through models of Report and Assessment."""
+    moved = 0
+    for old_slug, new_slug in MERGED.items():
+        old = ViolationCategory.objects.filter(slug=old_slug).first()
+        new = ViolationCategory.objects.filter(slug=new_slug).first()
+        if old is None or new is None:
+            continue
+        for through, owner in ((ReportCategories, "report_id"), (AssessmentCategories, "assessment_id")):
+            already = set(through.objects.filter(violationcategory=new).values_list(owner, flat=True))
+            rows = through.objects.filter(violationcategory=old)
+            rows.filter(**{f"{owner}__in": already}).delete()
+            moved += rows.update(violationcategory=new)
+    return moved

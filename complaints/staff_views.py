@@ -328,6 +328,7 @@ def _act(action: str, report: Report, user, data: dict, files) -> object:
             categories=list(data["categories"]),
             legal_basis=data["legal_basis"],
             recommended_sanction=data["recommended_sanction"],
+            recommended_sanction_detail=data["recommended_sanction_detail"],
             criminal_element=data["criminal_element"],
             decision=data["decision"],
         )
@@ -341,7 +342,12 @@ def _act(action: str, report: Report, user, data: dict, files) -> object:
         )
     if action == "outcome":
         return workflow.referral_outcome(
-            report=report, user=user, outcome=data["outcome"], sanction=data["sanction"], note=data["note"]
+            report=report,
+            user=user,
+            outcome=data["outcome"],
+            sanction=data["sanction"],
+            sanction_detail=data["sanction_detail"],
+            note=data["note"],
         )
     if action == "extend":
         return workflow.decision_extend(report=report, user=user, reason=data["reason"])

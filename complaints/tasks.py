@@ -24,3 +24,18 @@ def retention_sweep_task() -> dict:
 def answer_notify_task(message_id: int) -> bool:
     """Tell the assignee that the reporter answered (safe to run twice: the message records the notice)."""
     return workflow.answer_notify(message_id)
+
+
+@shared_task(name="complaints.draft_resume_email", ignore_result=True)
+def draft_resume_email_task(draft_id: str, base_url: str) -> bool:
+    # Takes the draft's id only: the task makes the e-mailed code itself, so no secret crosses the broker.
+    from complaints.services import drafts
+
+    return drafts.draft_resume_email(draft_id=draft_id, base_url=base_url)
+
+
+@shared_task(name="complaints.cleanup_drafts", ignore_result=True)
+def draft_cleanup_task() -> int:
+    from complaints.services import drafts
+
+    return drafts.draft_cleanup()

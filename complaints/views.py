@@ -5,24 +5,21 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages as django_messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from complaints import selectors, widgets
-from complaints.forms import SLOTS, ReportSubmission
+from complaints import deadlines, receipts, selectors, widgets
 from complaints.models import Message, Report
 from complaints.selectors import cases as case_selectors
-from complaints.services import intake, workflow
+from complaints.services import workflow
 from complaints.services.tracking import TrackingThrottled, client_address, report_track, throttled_message
 from complaints.status_text import status_meaning
 from complaints.timezones import report_zone
-from evidence import services as evidence_services
 from evidence.uploadhandlers import skipped_uploads
 
 _RECEIPTS = "posko_receipts"
@@ -30,97 +27,6 @@ _RECEIPTS = "posko_receipts"
 
 def home(request):
     return render(request, "complaints/home.html", {"elections": selectors.election_list()})
-
-
-# Error reports (500 e-mails, logs) never show what a reporter typed: identity, chronology, PIN (issue 9).
-@sensitive_post_parameters()
-@sensitive_variables()
-@require_http_methods(["GET", "POST"])
-def report_create(request):
-    if request.method == "GET":
-        return _render_form(request, ReportSubmission.blank())
-    submission = ReportSubmission(request.POST, request.FILES, request=request)
-    refreshing = request.POST.get("_action") == "refresh"
-    if not refreshing and submission.is_valid():
-        receipt = intake.report_submit(
-            data=submission.form.cleaned_data,
-            accused=submission.accused_items(),
-            files=submission.evidence_items(),
-            links=submission.link_items(),
-            language=get_language() or "id",
-        )
-        receipts = request.session.get(_RECEIPTS, {})
-        receipts[receipt.report.tracking_code] = receipt.pin
-        request.session[_RECEIPTS] = receipts
-        target = reverse("complaints:receipt", args=[receipt.report.tracking_code])
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
-        return redirect(target)
-    if refreshing:
-        submission.is_valid()
-    kept = _keep_uploads(submission)
-    if refreshing:
-        kept = _with_more_slots(kept, request.POST.get("_more", ""))
-    again = ReportSubmission(kept, None, request=None)
-    again.is_valid()
-    again.limit_errors = {**submission.limit_errors}
-    if refreshing:
-        _hide_errors(again)
-    # htmx swaps only 2xx answers; a plain form post gets 400 for a form with errors.
-    status = 200 if refreshing or request.headers.get("HX-Request") else 400
-    return _render_form(request, again, status=status, submitted=not refreshing)
-
-
-def _keep_uploads(submission: ReportSubmission) -> QueryDict:
-    """Stage every file that came with a form that failed validation, and answer the form data pointing at the
-    staged copies, so the re-shown form keeps them and the reporter never uploads twice."""
-    data = submission.data.copy()
-    for index in range(submission.evidence.total_form_count()):
-        upload = submission.files.get(f"evidence-{index}-file") if submission.files else None
-        if upload is None:
-            continue
-        caption = (submission.data.get(f"evidence-{index}-caption") or "")[:300]
-        staged = evidence_services.staged_upload_create(upload=upload, caption=caption)
-        data[f"evidence-{index}-staged"] = str(staged.pk)
-    return data
-
-
-def _with_more_slots(data: QueryDict, which: str) -> QueryDict:
-    if which in SLOTS:
-        total = int(data.get(f"{which}-TOTAL_FORMS") or 0)
-        data[f"{which}-TOTAL_FORMS"] = str(total + 1)
-    return data
-
-
-def _hide_errors(submission: ReportSubmission) -> None:
-    # A refresh (load the next region level, add a slot) re-shows the form without judging it yet.
-    from django.forms.utils import ErrorDict, ErrorList
-
-    submission.form._errors = ErrorDict()
-    for formset in submission.formsets.values():
-        formset._non_form_errors = ErrorList()
-        for form in formset.forms:
-            form._errors = ErrorDict()
-    submission.limit_errors = {}
-
-
-def _render_form(request, submission: ReportSubmission, *, status: int = 200, submitted: bool = False):
-    context = {
-        "sub": submission,
-        "form": submission.form,
-        "submitted": submitted,
-        "filing": submission.form.filing_status() if submission.form.is_bound else None,
-        "limits": {
-            "file_mb": settings.POSKO_MAX_FILE_BYTES // (1024 * 1024),
-            "report_mb": settings.POSKO_MAX_REPORT_BYTES // (1024 * 1024),
-            "files": settings.POSKO_MAX_FILES,
-            "links": settings.POSKO_MAX_LINKS,
-        },
-        "errors": submission.errors if submitted else {},
-    }
-    return render(request, "complaints/report_form.html", context, status=status)
 
 
 def report_receipt(request, code: str):
@@ -134,17 +40,35 @@ def report_receipt(request, code: str):
         receipts[code] = None
         request.session[_RECEIPTS] = receipts
     report = selectors.report_for_tracking_by_code(code)
-    return render(
-        request,
-        "complaints/receipt.html",
-        {
-            "report": report,
-            "pin": pin,
-            "region_path": selectors.region_path(report.incident_region),
-            "status_meaning": status_meaning(report.status),
-            "zone": report_zone(report),
-        },
-    )
+    return render(request, "complaints/receipt.html", {**_receipt_context(report), "pin": pin})
+
+
+def _receipt_context(report) -> dict:
+    language = (get_language() or "id")[:2]
+    clock = deadlines.case_clock(report)
+    return {
+        "report": report,
+        "region_path": selectors.region_path(report.incident_region),
+        "status_meaning": status_meaning(report.status),
+        "categories": [c.label(language) for c in report.categories.all()],
+        "next_steps": receipts.next_steps(report, clock),
+        "zone": report_zone(report),
+    }
+
+
+def report_receipt_pdf(request, code: str):
+    """The receipt as a PDF (Typst), for the browser that filed the report. It carries the PIN only when
+    downloaded within POSKO_RECEIPT_PIN_MINUTES of sending."""
+    from complaints.report_views import receipt_pin_for_pdf
+
+    if code not in request.session.get(_RECEIPTS, {}):
+        raise Http404
+    report = selectors.report_for_tracking_by_code(code)
+    pdf = receipts.receipt_pdf(_receipt_context(report), pin=receipt_pin_for_pdf(request, code))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="tanda-bukti-{code}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @sensitive_post_parameters()

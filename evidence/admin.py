@@ -91,4 +91,6 @@ class CustodyEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class StagedUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "original_name", "size", "created_at"]
     search_fields = ["id", "original_name"]
-    exclude = ["file"]
+    # A draft's staged file belongs to a reporter's unsent draft and may carry where the reporter stood: the
+    # admin sees neither (drafts hold identity data and have no admin page).
+    exclude = ["file", "draft", "location", "location_confirmed"]

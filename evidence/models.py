@@ -127,6 +127,15 @@ class StagedUpload(models.Model):
     size = models.BigIntegerField()
     caption = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # A file uploaded in the evidence step of the public form belongs to that draft and lives as long as it
+    # (the hourly clean-up leaves it to the draft's own expiry).
+    draft = models.ForeignKey(
+        "complaints.ReportDraft", null=True, blank=True, on_delete=models.CASCADE, related_name="uploads"
+    )
+    # Where a photo or video says it was taken (EXIF GPS, a video's recorded location), found at upload so
+    # the reporter is told before sending; and whether they chose to send it with that location.
+    location = models.JSONField(null=True, blank=True)
+    location_confirmed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("staged upload")
@@ -134,6 +143,36 @@ class StagedUpload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def resumable_path(instance: "ResumableUpload", filename: str) -> str:
+    return f"resumable/{instance.id}/{filename}"
+
+
+class ResumableUpload(models.Model):
+    """A file arriving in pieces over the tus protocol (evidence/resumable.py). Each received piece is stored
+    privately under `resumable/<id>/<offset>`; when the last byte is in, the pieces become one staged upload
+    of the draft and are removed. The id in the upload URL is the capability, checked against the draft."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    draft = models.ForeignKey("complaints.ReportDraft", on_delete=models.CASCADE, related_name="+")
+    length = models.BigIntegerField()
+    offset = models.BigIntegerField(default=0)
+    original_name = models.CharField(max_length=255)
+    declared_type = models.CharField(max_length=100, blank=True)
+    # The pieces stored so far, in order: [offset, storage name, size].
+    parts = models.JSONField(default=list, blank=True)
+    staged = models.ForeignKey(
+        StagedUpload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("resumable upload")
+        verbose_name_plural = _("resumable uploads")
+
+    def __str__(self):
+        return f"{self.id} ({self.offset}/{self.length})"
 
 
 class LinkCapture(models.Model):

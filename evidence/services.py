@@ -101,13 +101,16 @@ def evidence_attach_link(*, report, url: str, caption: str = "", position: int =
     return item
 
 
-def staged_upload_create(*, upload, caption: str = "") -> StagedUpload:
-    """Keep a file from a form that did not validate, so the reporter does not upload it again."""
+def staged_upload_create(*, upload, caption: str = "", draft=None, location=None) -> StagedUpload:
+    """Keep a file from a form that did not validate (or from a draft's evidence step), so the reporter does
+    not upload it again."""
     staged = StagedUpload(
         original_name=(upload.name or "")[-255:],
         declared_type=(getattr(upload, "content_type", "") or "")[:100],
         size=upload.size,
         caption=caption,
+        draft=draft,
+        location=location,
     )
     with written_files_removed_on_failure():
         _save_registered(staged.file, "staged", upload)
@@ -119,7 +122,8 @@ def staged_upload_cleanup(*, now: dt.datetime | None = None) -> int:
     """Remove staged files older than POSKO_STAGED_UPLOAD_HOURS. Returns how many were removed."""
     cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.POSKO_STAGED_UPLOAD_HOURS)
     removed = 0
-    for staged in StagedUpload.objects.filter(created_at__lt=cutoff).iterator():
+    # A draft's files live as long as the draft (complaints.services.drafts.draft_cleanup removes them).
+    for staged in StagedUpload.objects.filter(created_at__lt=cutoff, draft__isnull=True).iterator():
         staged.file.delete(save=False)
         staged.delete()
         removed += 1

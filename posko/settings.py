@@ -238,11 +238,15 @@ STORAGES = {
     "evidence": {"BACKEND": "evidence.storage.DurableFileSystemStorage", "OPTIONS": _PRIVATE_FILES},
     # Production serves collected, hashed and compressed files through WhiteNoise (run collectstatic first).
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "posko.storage.ManifestStaticStorage"
         if env_bool("POSKO_STATIC_MANIFEST", not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+# With the manifest (production, and bin/run), WhiteNoise serves the collected, fingerprinted files with their
+# gzip and brotli copies and a year-long cache; only without it does it look into the source folders.
+WHITENOISE_USE_FINDERS = not env_bool("POSKO_STATIC_MANIFEST", not DEBUG)
+WHITENOISE_AUTOREFRESH = DEBUG and WHITENOISE_USE_FINDERS
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Evidence on object storage (issue 11) ---------------------------------------------------------------------
@@ -567,8 +571,9 @@ POSKO_API_TOKENS_PER_USER = env_int("POSKO_API_TOKENS_PER_USER", 10, minimum=1)
 REST_KNOX = {"TOKEN_TTL": dt.timedelta(days=POSKO_API_TOKEN_MAX_DAYS), "AUTO_REFRESH": False}
 
 # --- Staff side: errors, notices, invitations, time zones (issue 10) -----------------------------------------
-# The address staff e-mails link to (the assignee's "the reporter answered" notice, invitations).
-POSKO_SITE_URL = env_str("POSKO_SITE_URL", "http://127.0.0.1:8000")
+# The address e-mails link to (notices to staff, invitations, a draft's resume link); empty: the address a
+# request came to, or the embedded default from a task (complaints/links.py).
+POSKO_SITE_URL = env_str("POSKO_SITE_URL")
 # Days an invitation link to set a staff password stays valid.
 POSKO_INVITE_DAYS = env_int("POSKO_INVITE_DAYS", 7, minimum=1)
 # A refused form (the CSRF check) gets the friendly 403 page that says what to do, in the layout of its side.
@@ -577,10 +582,25 @@ CSRF_FAILURE_VIEW = "complaints.error_views.csrf_failure"
 MIDDLEWARE += ["complaints.error_views.ConflictMiddleware"]
 CELERY_TASK_ROUTES["complaints.answer_notify"] = {"queue": POSKO_QUEUE_QUICK}
 
+# --- The citizens' side: step-by-step report form, drafts, resumable uploads, receipt (issue 10) ----------
+# Days a report draft is kept after its last save; the beat task below removes expired ones with their files.
+POSKO_DRAFT_DAYS = env_int("POSKO_DRAFT_DAYS", 7, minimum=1)
+# Size of the pieces a browser sends a large file in (tus resumable uploads); a dropped connection costs at
+# most one piece.
+POSKO_UPLOAD_CHUNK_BYTES = env_int("POSKO_UPLOAD_CHUNK_KB", 2048, minimum=64) * 1024
+# Minutes during which the receipt PDF downloaded by the filing browser still carries the PIN.
+POSKO_RECEIPT_PIN_MINUTES = env_int("POSKO_RECEIPT_PIN_MINUTES", 30, minimum=0)
+CELERY_TASK_ROUTES["complaints.cleanup_drafts"] = {"queue": POSKO_QUEUE_SWEEP}
+CELERY_TASK_ROUTES["complaints.draft_resume_email"] = {"queue": POSKO_QUEUE_QUICK}
+# Static files: fingerprinted names (collectstatic with the manifest) are cached for a year; WhiteNoise serves
+# the gzip and brotli copies it made at collectstatic to browsers that accept them.
+WHITENOISE_MAX_AGE = env_int("POSKO_STATIC_MAX_AGE", 60, minimum=0)
+
 CELERY_BEAT_SCHEDULE = {
     "evidence-sweep": {"task": "evidence.sweep", "schedule": float(POSKO_SWEEP_SECONDS)},
     "staged-upload-cleanup": {"task": "evidence.cleanup_staged", "schedule": 3600.0},
     "orphan-cleanup": {"task": "evidence.cleanup_orphans", "schedule": float(POSKO_ORPHAN_SWEEP_SECONDS)},
+    "draft-cleanup": {"task": "complaints.cleanup_drafts", "schedule": 3600.0},
     "coordinator-digest": {
         "task": "complaints.coordinator_digest",
         "schedule": crontab(hour=POSKO_DIGEST_HOUR, minute=0),

@@ -6,7 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
-from complaints import api, staff_admin_views, staff_api, staff_views, views
+from complaints import api, report_views, staff_admin_views, staff_api, staff_views, views
 from evidence import views as evidence_views
 from exports import urls as exports_urls
 from posko.health import healthz
@@ -15,8 +15,17 @@ from stats import urls as stats_urls
 
 complaint_patterns = [
     path("", views.home, name="home"),
-    path("lapor/", views.report_create, name="report_create"),
+    # --- The report form, step by step (issue 10) ---
+    path("lapor/", report_views.report_create, name="report_create"),
+    path("lapor/terlapor/", report_views.report_accused, name="report_accused"),
+    path("lapor/kejadian/", report_views.report_incident, name="report_incident"),
+    path("lapor/bukti/", report_views.report_evidence, name="report_evidence"),
+    path("lapor/periksa/", report_views.report_check, name="report_check"),
+    path("lapor/lanjut/", report_views.report_resume, name="report_resume"),
+    path("lapor/unggah/", report_views.report_upload, name="report_upload"),
+    path("lapor/unggah/<uuid:pk>/", report_views.report_upload_part, name="report_upload_part"),
     path("lapor/terima/<str:code>/", views.report_receipt, name="receipt"),
+    path("lapor/terima/<str:code>/pdf/", views.report_receipt_pdf, name="receipt_pdf"),
     path("lacak/", views.report_track_view, name="track"),
     path("lacak/jawab/", views.report_answer, name="answer"),
     path("wilayah/pilih/", views.region_picker, name="region_picker"),

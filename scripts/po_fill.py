@@ -25,7 +25,7 @@ def main(po_path: str, table_path: str) -> None:
         if fuzzy:
             # msgmerge's guess from a similar string is usually wrong: drop it and its "#|" history.
             block = re.sub(r"^#\|.*\n", "", block, flags=re.M)
-            block = re.sub(r"^(#,.*?)\bfuzzy,?\s*", r"\1", block, flags=re.M)
+            block = re.sub(r"^(#,.*?)\bfuzzy,?[ \t]*", r"\1", block, flags=re.M)
             block = re.sub(r"^#,\s*\n", "", block, flags=re.M)
             block = re.sub(r'^(msgstr(?:\[\d\])?) ".*"$', r'\1 ""', block, flags=re.M)
         if "msgid_plural" in block:

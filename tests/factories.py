@@ -77,7 +77,7 @@ def valid_api_data(**overrides) -> dict:
         "known_date": (today - dt.timedelta(days=2)).isoformat(),
         "incident_region": "35.74.04",
         "incident_place": "Kantor Kecamatan Kanigaran",
-        "categories": ["etik-foto-bersama", "disiplin-foto-calon"],
+        "categories": ["etik-foto-bersama", "pp94-fasilitas-negara"],
         "chronology": "Camat berfoto bersama calon wali kota dengan simbol dua jari dan mengunggahnya di Facebook.",
         "links": ["https://www.facebook.com/camat.kanigaran/posts/123456789"],
     }

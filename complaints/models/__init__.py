@@ -1,5 +1,6 @@
+from complaints.models.drafts import ReportDraft
 from complaints.models.privacy import RetentionRecord
-from complaints.models.reference import Election, Region, ViolationCategory
+from complaints.models.reference import Election, Region, SanctionDetail, ViolationCategory
 from complaints.models.reports import Accused, Report, ReportEvent
 from complaints.models.staffing import StaffInvite
 from complaints.models.workflow import (
@@ -25,9 +26,11 @@ __all__ = [
     "ReferralAgency",
     "Region",
     "Report",
+    "ReportDraft",
     "ReportEvent",
     "RetentionRecord",
     "StaffInvite",
+    "SanctionDetail",
     "StaffProfile",
     "ViolationCategory",
 ]

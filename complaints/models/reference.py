@@ -88,14 +88,30 @@ class ViolationCategory(models.Model):
         DISMISSAL = "pemberhentian", _("Dismissal without honour")
         UNDETERMINED = "", _("To be assessed")
 
+    class Topic(models.TextChoices):
+        # How the reporter looks for it on the form: by what they saw, not by which regulation it breaks.
+        ONLINE = "online", _("On social media and online")
+        CAMPAIGN = "campaign", _("At campaign events and with candidates")
+        OFFICE = "office", _("Using the office: facilities, decisions, staff")
+        POLITICS = "politics", _("Parties and candidacies")
+        OTHER = "other", _("Something else")
+
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200, help_text="Indonesian label shown to users")
     name_en = models.CharField(max_length=200, blank=True)
+    example = models.CharField(max_length=300, blank=True, help_text="A plain example, in Indonesian")
+    example_en = models.CharField(max_length=300, blank=True)
     group = models.CharField(max_length=12, choices=Group.choices)
+    topic = models.CharField(max_length=12, choices=Topic.choices, default=Topic.OTHER)
     legal_basis = models.CharField(max_length=300)
     sanction = models.CharField(max_length=16, choices=Sanction.choices, blank=True)
     position = models.PositiveSmallIntegerField(default=100)
     active = models.BooleanField(default=True)
+    # A category folded into another (a near-duplicate): its reports moved there, and its slug is still
+    # understood by the form and the API as the other one.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
 
     class Meta:
         ordering = ["position", "slug"]
@@ -107,3 +123,49 @@ class ViolationCategory(models.Model):
 
     def label(self, language: str) -> str:
         return self.name_en if language == "en" and self.name_en else self.name
+
+    def example_label(self, language: str) -> str:
+        return self.example_en if language == "en" and self.example_en else self.example
+
+
+class SanctionDetail(models.TextChoices):
+    """The specific sanctions within each level, as the kajian recommends them and the agency imposes them.
+
+    Moral sanctions for code-of-ethics violations: PP 42/2004 (Pembinaan Jiwa Korps dan Kode Etik PNS)
+    Pasal 15 ayat (1)-(2): a statement made behind closed doors or in the open.
+    Disciplinary penalties: PP 94/2021 (Disiplin PNS) Pasal 8 ayat (1) sets three levels; ayat (2) the light
+    ones (teguran lisan, teguran tertulis, pernyataan tidak puas secara tertulis); ayat (3) the medium ones
+    (pemotongan tunjangan kinerja 25% selama 6, 9 atau 12 bulan); ayat (4) the heavy ones (penurunan jabatan
+    setingkat lebih rendah selama 12 bulan; pembebasan dari jabatannya menjadi jabatan pelaksana selama
+    12 bulan; pemberhentian dengan hormat tidak atas permintaan sendiri sebagai PNS).
+    Dismissal without honour for party membership: UU 20/2023 (ASN) Pasal 52 ayat (3) huruf j."""
+
+    MORAL_CLOSED = "moral_tertutup", _("Closed statement (pernyataan secara tertutup)")
+    MORAL_OPEN = "moral_terbuka", _("Open statement (pernyataan secara terbuka)")
+    LIGHT_VERBAL = "ringan_lisan", _("Verbal reprimand (teguran lisan)")
+    LIGHT_WRITTEN = "ringan_tertulis", _("Written reprimand (teguran tertulis)")
+    LIGHT_DISSATISFACTION = "ringan_tidak_puas", _("Written statement of dissatisfaction")
+    MEDIUM_6 = "sedang_6", _("Performance allowance cut by 25 percent for 6 months")
+    MEDIUM_9 = "sedang_9", _("Performance allowance cut by 25 percent for 9 months")
+    MEDIUM_12 = "sedang_12", _("Performance allowance cut by 25 percent for 12 months")
+    HEAVY_DEMOTION = "berat_turun_jabatan", _("Demotion by one level for 12 months")
+    HEAVY_RELEASE = "berat_pembebasan", _("Release from position to an implementing post for 12 months")
+    HEAVY_DISMISSAL = "berat_berhenti_hormat", _("Honourable dismissal not at own request")
+    DISMISSAL = "tidak_hormat", _("Dismissal without honour")
+
+    @classmethod
+    def level_of(cls, detail: str) -> str:
+        """The level (ViolationCategory.Sanction) a specific sanction belongs to."""
+        if not detail:
+            return ""
+        prefix = detail.split("_", 1)[0]
+        return {"tidak": "pemberhentian"}.get(prefix, prefix)
+
+    @classmethod
+    def grouped(cls) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(level label, [(value, label)]) for a select with one group per level."""
+        levels = dict(ViolationCategory.Sanction.choices)
+        groups: dict[str, list] = {}
+        for value, label in cls.choices:
+            groups.setdefault(cls.level_of(value), []).append((value, label))
+        return [(levels[level], items) for level, items in groups.items()]

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models.reference import Region, ViolationCategory
+from complaints.models.reference import Region, SanctionDetail, ViolationCategory
 from complaints.models.reports import Report
 
 
@@ -140,6 +140,8 @@ class Assessment(models.Model):
     recommended_sanction = models.CharField(
         max_length=16, choices=ViolationCategory.Sanction.choices, blank=True
     )
+    # The specific sanction within the level (PP 94/2021 Pasal 8; see SanctionDetail), when the kajian names one.
+    recommended_sanction_detail = models.CharField(max_length=24, choices=SanctionDetail.choices, blank=True)
     criminal_element = models.BooleanField(default=False)
     decision = models.CharField(max_length=16, choices=Decision.choices)
     author = models.ForeignKey("auth.User", null=True, on_delete=models.PROTECT, related_name="+")
@@ -204,6 +206,7 @@ class Referral(models.Model):
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     outcome_sanction = models.CharField(max_length=16, choices=ViolationCategory.Sanction.choices, blank=True)
+    outcome_sanction_detail = models.CharField(max_length=24, choices=SanctionDetail.choices, blank=True)
     outcome_note = models.TextField(blank=True)
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey("auth.User", null=True, on_delete=models.PROTECT, related_name="+")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Accused, Message, Report, ReportEvent
 from complaints.services.access import has_role, reports_for_user
@@ -195,12 +196,12 @@ def _named_suggestions(user, report: Report, found: dict[int, set[str]]) -> list
         .order_by("created_at")
     )
     labels = {
-        "sha256": "same file",
-        "link": "same link",
-        "phash": "similar photo",
-        "terlapor": "same terlapor",
+        "sha256": _("same file"),
+        "link": _("same link"),
+        "phash": _("similar photo"),
+        "terlapor": _("same terlapor"),
     }
-    return [{"report": r, "reasons": sorted(labels[k] for k in found[r.pk])} for r in candidates]
+    return [{"report": r, "reasons": sorted(str(labels[k]) for k in found[r.pk])} for r in candidates]
 
 
 def evidence_for_display(user, items: list) -> list:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from complaints.links import site_url
 from complaints.models import ReferralAgency, Region, StaffInvite, StaffProfile
 from complaints.models.staffing import invite_token_hash
 from complaints.services.access import role_of
@@ -139,7 +140,7 @@ def _invite_send(invite_id: int, token: str) -> None:
             "user": user,
             "username": user.username,
             "role": user.posko.get_role_display(),
-            "url": settings.POSKO_SITE_URL.rstrip("/") + reverse("staff:invite_accept", args=[token]),
+            "url": site_url() + reverse("staff:invite_accept", args=[token]),
             "expires": formats.date_format(timezone.localtime(invite.expires_at), "j F Y H:i") + " WIB",
         }
         send_mail(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from complaints.links import site_url
 from complaints.models import (
     Assessment,
     Clarification,
@@ -23,6 +24,7 @@ from complaints.models import (
     Region,
     Report,
     ReportEvent,
+    SanctionDetail,
     StaffProfile,
 )
 from complaints.services.access import CASE_ROLES, has_role, report_visible, role_of
@@ -444,7 +446,6 @@ def _answer_notify_enqueue(message_id: int) -> None:
 def answer_notify(message_id: int) -> bool:
     """E-mail the case's assignee that the reporter answered: the case number and a link, nothing of what was
     said. Safe to run twice: a message whose notice went out (emailed_at) is not announced again."""
-    from django.conf import settings
     from django.urls import reverse
 
     message = Message.objects.select_related("report__assigned_to").filter(pk=message_id).first()
@@ -456,7 +457,7 @@ def answer_notify(message_id: int) -> bool:
         return False
     context = {
         "case": report.case_number or report.tracking_code,
-        "url": settings.POSKO_SITE_URL.rstrip("/") + reverse("staff:case", args=[report.pk]),
+        "url": site_url() + reverse("staff:case", args=[report.pk]),
         "user": assignee,
     }
     if not Message.objects.filter(pk=message_id, emailed_at__isnull=True).update(emailed_at=timezone.now()):
@@ -693,6 +694,7 @@ def assessment_record(
     recommended_sanction: str,
     criminal_element: bool,
     decision: str,
+    recommended_sanction_detail: str = "",
 ) -> Assessment:
     """Write or correct the kajian. Written while the case is still in investigation or clarification (with
     minutes or a reason to skip), it also moves the case to assessment: one step instead of two. Saved
@@ -701,11 +703,13 @@ def assessment_record(
         raise PermissionDenied(_("The assessment is written by Bawaslu staff."))
     if report.status not in (S.ASSESSMENT, S.INVESTIGATION, S.CLARIFICATION):
         raise ValidationError(_("The assessment is written while the case is in assessment."))
+    recommended_sanction = sanction_level_checked(recommended_sanction, recommended_sanction_detail)
     existing = Assessment.objects.filter(report=report).first()
     values = {
         "findings": findings,
         "legal_basis": legal_basis,
         "recommended_sanction": recommended_sanction,
+        "recommended_sanction_detail": recommended_sanction_detail,
         "criminal_element": criminal_element,
         "decision": decision,
     }
@@ -727,6 +731,7 @@ def assessment_record(
                 "findings": findings,
                 "legal_basis": legal_basis,
                 "recommended_sanction": recommended_sanction,
+                "recommended_sanction_detail": recommended_sanction_detail,
                 "criminal_element": criminal_element,
                 "decision": decision,
                 "author": user,
@@ -795,8 +800,23 @@ def referral_record(
     return referral
 
 
+def sanction_level_checked(level: str, detail: str) -> str:
+    """The sanction level to record: the one given, or the level of the specific sanction when only that is
+    given (PP 94/2021 Pasal 8); a specific sanction of another level is refused."""
+    if not detail:
+        return level
+    if detail not in SanctionDetail.values:
+        raise ValidationError(_("Unknown sanction."))
+    detail_level = SanctionDetail.level_of(detail)
+    if level and level != detail_level:
+        raise ValidationError(_("The specific sanction does not belong to the chosen level."))
+    return detail_level
+
+
 @_unless_archived
-def referral_outcome(*, report: Report, user, outcome: str, sanction: str, note: str) -> Referral:
+def referral_outcome(
+    *, report: Report, user, outcome: str, sanction: str, note: str, sanction_detail: str = ""
+) -> Referral:
     """Record (or correct) what the agency decided; saved unchanged it changes nothing."""
     if not has_role(user, R.STAF):
         raise PermissionDenied(_("The agency's outcome is recorded by Bawaslu staff."))
@@ -805,13 +825,37 @@ def referral_outcome(*, report: Report, user, outcome: str, sanction: str, note:
     referral = Referral.objects.filter(report=report).first()
     if referral is None:
         raise ValidationError(_("There is no referral to record an outcome for."))
-    if _unchanged(referral, {"outcome": outcome, "outcome_sanction": sanction, "outcome_note": note.strip()}):
+    sanction = sanction_level_checked(sanction, sanction_detail)
+    if _unchanged(
+        referral,
+        {
+            "outcome": outcome,
+            "outcome_sanction": sanction,
+            "outcome_sanction_detail": sanction_detail,
+            "outcome_note": note.strip(),
+        },
+    ):
         referral.changed = False
         return referral
     referral.outcome, referral.outcome_sanction, referral.outcome_note = outcome, sanction, note.strip()
+    referral.outcome_sanction_detail = sanction_detail
     referral.outcome_recorded_at = timezone.now()
-    referral.save(update_fields=["outcome", "outcome_sanction", "outcome_note", "outcome_recorded_at"])
-    _event(report, user, E.REFERRAL, note, data={"outcome": outcome, "sanction": sanction})
+    referral.save(
+        update_fields=[
+            "outcome",
+            "outcome_sanction",
+            "outcome_sanction_detail",
+            "outcome_note",
+            "outcome_recorded_at",
+        ]
+    )
+    _event(
+        report,
+        user,
+        E.REFERRAL,
+        note,
+        data={"outcome": outcome, "sanction": sanction, "detail": sanction_detail},
+    )
     return referral
 
 

@@ -17,8 +17,10 @@ _MAX_PACKETS_FOR_POSTER = 600
 
 
 def _open(path):
+    # A path, or an open binary file (the form's location check reads uploads without copying them).
+    source = path if hasattr(path, "read") else str(path)
     try:
-        return av.open(str(path), mode="r", timeout=settings.POSKO_MEDIA_TIMEOUT_SECONDS)
+        return av.open(source, mode="r", timeout=settings.POSKO_MEDIA_TIMEOUT_SECONDS)
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         raise Rejected("The video or audio file is damaged or not a real media file.") from exc
 

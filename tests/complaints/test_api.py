@@ -5,7 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from complaints.models import Report
+from complaints.report_steps import step_of_field
 from evidence.models import Evidence
+from tests.complaints.report_flow import post_step
 from tests.factories import jpeg_bytes, valid_api_data, valid_form_data
 
 API = reverse("api:report_create")
@@ -96,9 +98,17 @@ def test_it_answers_400_with_errors_keyed_by_api_field(client, db):
     ],
 )
 def test_form_and_api_reject_the_same_input_with_the_same_message(client, db, field, form_value, api_value):
-    form_response = client.post(reverse("complaints:report_create"), valid_form_data(**form_value))
-    form_errors = form_response.context["errors"]
+    # The form asks each field on its own step; the step's message must be the API's.
     form_key = {"accused_nip": "accused-0-nip"}.get(field, field)
+    step = step_of_field(form_key)
+    form_response = post_step(client, step, valid_form_data(**form_value))
+    context = form_response.context
+    if step == "accused":
+        form_errors = {
+            f"accused-{i}-{k}": v for i, f in enumerate(context["formset"].forms) for k, v in f.errors.items()
+        }
+    else:
+        form_errors = context["form"].errors
     api_errors = client.post(API, valid_api_data(**api_value)).json()
     assert form_errors[form_key] == api_errors[field]
     assert Report.objects.count() == 0

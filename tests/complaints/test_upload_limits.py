@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from complaints.models import Report
 from evidence.models import Evidence, StagedUpload
-from tests.factories import valid_api_data, valid_form_data
+from tests.complaints.report_flow import URLS, post_step, step_data
+from tests.factories import valid_api_data
 
 API = reverse("api:report_create")
 FILE_LIMIT, REPORT_LIMIT, MAX_FILES, MAX_LINKS = 10_000, 25_000, 3, 2
@@ -99,14 +100,24 @@ def test_one_link_too_many_is_refused(client, db, store):
 
 
 def test_the_form_refuses_an_oversized_file_but_keeps_the_others(client, db, store):
-    data = valid_form_data(**{"evidence-TOTAL_FORMS": "2"})
-    data["evidence-0-file"] = blob(FILE_LIMIT + 1, "besar.mp4")
-    data["evidence-1-file"] = blob(100, "kecil.jpg")
-    response = client.post(reverse("complaints:report_create"), data)
+    post_step(client, "about")
+    data = step_data("evidence")
+    data["files"] = [blob(FILE_LIMIT + 1, "besar.mp4"), blob(100, "kecil.jpg")]
+    response = client.post(URLS["evidence"], data)
     assert response.status_code == 400
     text = response.content.decode()
-    assert "besar.mp4" in text  # named in the error
+    assert "besar.mp4" in text  # named in the error summary
     assert Report.objects.count() == 0
-    # Only the acceptable file was kept for the next try; the oversized one was never written.
+    # Only the acceptable file was kept for the draft; the oversized one was never written.
     assert list(StagedUpload.objects.values_list("original_name", flat=True)) == ["kecil.jpg"]
     assert len(store.files()) == 1
+
+
+def test_the_form_keeps_no_more_files_than_a_report_may_carry(client, db, store):
+    post_step(client, "about")
+    data = step_data("evidence")
+    data["files"] = [blob(10, f"f{i}.jpg") for i in range(MAX_FILES + 1)]
+    response = client.post(URLS["evidence"], data)
+    assert response.status_code == 400
+    assert StagedUpload.objects.count() == MAX_FILES
+    assert f"f{MAX_FILES}.jpg" in response.content.decode()

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from complaints.models import Election, ViolationCategory
-from complaints.reference import reference_data_load
+from complaints.models import Assessment, Election, Report, ViolationCategory
+from complaints.reference import categories_merge, reference_data_load
 
 
 class Command(BaseCommand):
@@ -9,8 +9,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         reference_data_load(Election, ViolationCategory)
+        categories_merge(ViolationCategory, Report.categories.through, Assessment.categories.through)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{Election.objects.count()} elections, {ViolationCategory.objects.count()} categories"
+                f"{Election.objects.count()} elections, "
+                f"{ViolationCategory.objects.filter(active=True).count()} categories"
             )
         )
