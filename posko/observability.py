@@ -23,6 +23,7 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
+from pythonjsonlogger.json import JsonFormatter
 
 log = logging.getLogger(__name__)
 
@@ -147,12 +148,29 @@ class IdentityFilter(logging.Filter):
         except Exception:  # noqa: BLE001 - a malformed record: keep only its template
             message = str(record.msg)
         record.msg, record.args = mask_identity(message), ()
+        # The traceback is masked as text; exc_info itself stays on the record for the handlers that need it
+        # (Django's error mail builds its report from it, with its own sensitive-variable cleansing), and the
+        # formatters below mask what they make of it.
         if record.exc_info:
             record.exc_text = mask_identity(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
         elif record.exc_text:
             record.exc_text = mask_identity(record.exc_text)
         return True
+
+
+class MaskingFormatter(logging.Formatter):
+    """The text log format, with identity masked in tracebacks (IdentityFilter masks the message)."""
+
+    def formatException(self, ei):  # noqa: N802 - logging's name
+        return mask_identity(super().formatException(ei))
+
+
+class MaskingJsonFormatter(JsonFormatter):
+    """JSON log lines (python-json-logger), with identity masked in tracebacks: this formatter renders
+    exc_info itself rather than the filter's exc_text."""
+
+    def formatException(self, ei):  # noqa: N802 - logging's name
+        return mask_identity(super().formatException(ei))
 
 
 # --- Metrics ----------------------------------------------------------------------------------------------------------

@@ -476,9 +476,9 @@ LOGGING = {
         "identity": {"()": "posko.observability.IdentityFilter"},
     },
     "formatters": {
-        "text": {"format": "%(message)s"},
+        "text": {"()": "posko.observability.MaskingFormatter", "format": "%(message)s"},
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "posko.observability.MaskingJsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },

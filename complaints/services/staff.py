@@ -33,6 +33,10 @@ ADMIN_PERMISSIONS = [
     *_crud("knox.authtoken", ("view", "add", "delete")),
     *_crud("axes.accessattempt", ("view", "delete")),
     "accounts.view_signinevent",
+    # The office's letterhead, numbering and letter texts, and the form models of signed scans (issue 8).
+    *_crud("casefiles.office"),
+    *_crud("casefiles.lettertemplate"),
+    *_crud("casefiles.formmodel"),
     *[
         f"{model.split('.')[0]}.view_{model.split('.')[1]}"
         for model in (
@@ -46,6 +50,10 @@ ADMIN_PERMISSIONS = [
             "evidence.evidence",
             "evidence.custodyevent",
             "evidence.stagedupload",
+            "casefiles.letter",
+            "casefiles.signedscan",
+            "casefiles.lettercounter",
+            "exports.export",
         )
     ],
 ]

@@ -179,8 +179,9 @@ def test_assigning_to_someone_who_cannot_see_the_case_is_refused_clearly(client,
     assert Report.objects.get(pk=case.pk).assigned_to == people["staf"]
     # The lists offer only who may take the case.
     offered = text(officer.get(f"/staf/kasus/{case.pk}/"))
-    assert f'<option value="{people["staf"].pk}">' in offered
-    assert f'<option value="{people["outsider"].pk}">' not in offered
+    assert f'<option value="{people["staf"].pk}" selected>' in offered
+    assert f'<option value="{people["koordinator"].pk}">' in offered
+    assert f'<option value="{people["outsider"].pk}"' not in offered
 
 
 def test_a_closed_case_cannot_be_assigned_or_prioritised(people, case):

@@ -8,7 +8,7 @@ from tests.factories import STAFF_PASSWORD, totp_code
 def staff_sign_in(page, base_url: str, username: str, password: str = STAFF_PASSWORD) -> None:
     """Sign in at /staf/masuk/ by typing the user name and password, then the code the user's authenticator
     shows (computed from their device in the test database), pressing the buttons; returns on the staff
-    queue. Every browser test signs in through here, so a change to signing in changes one place."""
+    queue (the admin's home, /admin/, for the Admin role). Every browser test signs in through here, so a change to signing in changes one place."""
     from django.contrib.auth.models import User
 
     from tests.factories import totp_device_for
@@ -20,4 +20,4 @@ def staff_sign_in(page, base_url: str, username: str, password: str = STAFF_PASS
     page.wait_for_url(re.compile(r"/staf/masuk/kode/$"))
     page.fill("#id_code", totp_code(totp_device_for(User.objects.get(username=username))))
     page.click("form button.btn-primary")
-    page.wait_for_url(re.compile(r"/staf/$"))
+    page.wait_for_url(re.compile(r"/(staf|admin)/$"))

@@ -35,7 +35,7 @@ def lacak(page, url, receipt) -> None:
 
 
 def move(page, to_status):
-    page.select_option("#id_to_status", to_status)
+    page.select_option("#id_transition_to_status", to_status)
     page.click("#do-transition")
     page.wait_for_selector(f"#case-status[data-status={to_status}]")
 

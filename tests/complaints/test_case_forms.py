@@ -48,7 +48,7 @@ def assessed(people, investigated):
         report=report,
         user=people["staf"],
         findings="Terbukti berfoto dengan simbol jari calon.",
-        categories=ViolationCategory.objects.filter(slug__in=["etik-foto-bersama", "disiplin-foto-calon"]),
+        categories=ViolationCategory.objects.filter(slug__in=["etik-foto-bersama", "etik-alat-peraga"]),
         legal_basis="SKB 2/2022; PP 94/2021 Pasal 5 huruf n",
         recommended_sanction="berat",
         criminal_element=True,
@@ -100,7 +100,7 @@ def test_the_kajian_form_shows_the_saved_decision_sanction_flag_categories_and_b
     assert data["decision"] == ["criminal"]
     assert data["recommended_sanction"] == ["berat"]
     assert data["criminal_element"] == ["on"]
-    assert sorted(data["categories"]) == ["disiplin-foto-calon", "etik-foto-bersama"]
+    assert sorted(data["categories"]) == ["etik-alat-peraga", "etik-foto-bersama"]
     assert data["legal_basis"] == ["SKB 2/2022; PP 94/2021 Pasal 5 huruf n"]
     assert data["findings"] == ["Terbukti berfoto dengan simbol jari calon."]
     assert_unchanged(client, people["staf"], assessed, "assessment-form")

@@ -137,17 +137,19 @@ def test_an_admin_sets_role_and_jurisdiction(client, people):
     before = person.posko.regions.count()
     client.post(url, data)  # unchanged
     assert person.posko.regions.count() == before
-    # Promote to admin and back: no superuser left behind.
+    # Promote to admin and back: the admin's door (is_staff) opens and shuts with the role; nobody becomes a
+    # superuser (admins hold exactly the Admin group's permissions).
     client.post(url, {**data, "role": "admin", "regions": ""})
-    assert User.objects.get(pk=person.pk).is_superuser
+    promoted = User.objects.get(pk=person.pk)
+    assert promoted.is_staff and not promoted.is_superuser and promoted.groups.filter(name="admin").exists()
     client.post(url, {**data, "role": "staf"})
-    assert not User.objects.get(pk=person.pk).is_superuser
+    assert not User.objects.get(pk=person.pk).is_staff
     # An admin cannot take the admin role from themselves.
     own = client.post(
         reverse("staff:user_edit", args=[people["admin"].pk]),
         {"email": "a@b.test", "full_name": "Kepala", "role": "staf", "regions": "35", "organisation": ""},
     )
-    assert own.status_code == 400 and User.objects.get(pk=people["admin"].pk).is_superuser
+    assert own.status_code == 400 and User.objects.get(pk=people["admin"].pk).is_staff
 
 
 def test_deactivating_signs_a_person_out_and_reactivating_lets_them_in(client, people):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from complaints.models import Report
 from evidence.models import CustodyEvent, Evidence, StagedUpload
 from tests import samples
+from tests.complaints.report_flow import post_step
 from tests.conftest import media_files
 from tests.evidence.helpers import attach, process
 from tests.factories import ReportFactory, staff, valid_api_data, valid_form_data
@@ -45,9 +46,11 @@ def test_the_report_form_on_a_full_disk_answers_a_plain_503_and_keeps_nothing(
 ):
     settings.MEDIA_ROOT = tiny_disk
     _fill(tiny_disk, leave=8 * 1024)
-    data = valid_form_data(**{"evidence-TOTAL_FORMS": "1"})
-    data["evidence-0-file"] = SimpleUploadedFile("a.jpg", samples.jpeg_with_exif(), "image/jpeg")
-    response = client.post(reverse("complaints:report_create"), data)
+    data = valid_form_data()
+    for step in ("about", "accused", "incident"):  # these steps write no file
+        assert post_step(client, step, data).status_code == 302
+    photo = SimpleUploadedFile("a.jpg", samples.jpeg_with_exif(), "image/jpeg")
+    response = post_step(client, "evidence", data, files=[photo])
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "tidak tersedia" in response.content.decode()
     assert Report.objects.count() == 0 and StagedUpload.objects.count() == 0

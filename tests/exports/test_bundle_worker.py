@@ -9,7 +9,7 @@ import time
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from casefiles.models import Letter
 from complaints.models import ReportEvent
@@ -130,16 +130,16 @@ def test_a_stored_original_altered_on_disk_stops_the_export_with_an_alarm_and_a_
         },
     ).start()
     try:
-        token = Token.objects.create(user=people["officer"])
+        _row, token = AuthToken.objects.create(user=people["officer"])
         response = client.post(
             reverse("exports_api:case_create", args=[case.pk]),
             {"kind": "bundle", "reason": REASON},
             content_type="application/json",
-            HTTP_AUTHORIZATION=f"Token {token.key}",
+            HTTP_AUTHORIZATION=f"Token {token}",
         )
         assert response.status_code == 202
         export = wait_for_export(response.json()["id"], worker)
-        body = client.get(response.json()["url"], HTTP_AUTHORIZATION=f"Token {token.key}").json()
+        body = client.get(response.json()["url"], HTTP_AUTHORIZATION=f"Token {token}").json()
         deadline = time.monotonic() + 30
         while people["coordinator"].email not in worker.log_path.read_text() and time.monotonic() < deadline:
             time.sleep(0.3)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from complaints.models import ReportEvent
 from evidence.models import CustodyEvent
@@ -24,9 +24,9 @@ def signed_in(client, user):
 
 
 def api(client, user, method, url, data=None):
-    token = Token.objects.get_or_create(user=user)[0]
+    _row, token = AuthToken.objects.create(user=user)
     return getattr(client, method)(
-        url, data or {}, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}"
+        url, data or {}, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}"
     )
 
 

@@ -10,6 +10,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.urls import reverse
 
+from tests.complaints.report_flow import file_report
 from tests.factories import valid_api_data, valid_form_data
 
 # Values that appear nowhere else in the test data, so finding one means finding this reporter.
@@ -41,10 +42,14 @@ def file_by_api(client, identity: dict | None = None, **extra) -> dict:
 
 
 def file_by_form(client, identity: dict | None = None, **extra) -> str:
-    """Files through /lapor/ and returns the tracking code from the receipt's address."""
-    response = client.post(
-        reverse("complaints:report_create"), valid_form_data(**(identity or IDENTITY)), **extra
-    )
+    """Files through /lapor/, step by step as a browser without JavaScript does (`extra` goes with every
+    request, e.g. REMOTE_ADDR), and returns the tracking code from the receipt's address."""
+    client.defaults.update(extra)
+    try:
+        response = file_report(client, valid_form_data(**(identity or IDENTITY)))
+    finally:
+        for name in extra:
+            client.defaults.pop(name, None)
     assert response.status_code == 302, response.content.decode()[:2000]
     return response["Location"].rstrip("/").rsplit("/", 1)[-1]
 
