@@ -15,8 +15,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import typst
-
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent / "typst"
@@ -61,6 +59,8 @@ class Typesetter:
 
     def pdf(self, template: str, data: dict, *, when) -> bytes:
         main = (TEMPLATES / template).read_bytes()
+        import typst  # on first use: 13 MB that processes which never make a PDF do not carry
+
         return typst.compile(
             main,
             root=str(self.root),

@@ -1,8 +1,6 @@
 """PDF documents: page count and the author and date fields (pypdf); the first page as a picture
 (PDFium, bundled in the pypdfium2 wheel)."""
 
-import pypdf
-import pypdfium2
 from PIL import Image
 
 from evidence.pipeline.base import Rejected
@@ -19,6 +17,10 @@ MAX_PAGES_RENDERED = 1
 
 
 def extract(path) -> dict:
+    # pypdf and PDFium are imported on first use (about 40 MB) so that workers and web processes which never
+    # read a PDF do not carry them; the same for PyAV (videos.py), warcio (linksteps.py) and libheif (photos.py).
+    import pypdf
+
     try:
         reader = pypdf.PdfReader(str(path), strict=False)
         if reader.is_encrypted:
@@ -38,6 +40,8 @@ def extract(path) -> dict:
 
 
 def first_page(path, width: int) -> Image.Image | None:
+    import pypdfium2
+
     try:
         document = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as exc:

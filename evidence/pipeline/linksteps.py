@@ -11,8 +11,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.files.base import File
 from django.utils import timezone
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from evidence import net
 from evidence.limits import unbounded_children
@@ -38,6 +36,9 @@ class Normalize:
 def _warc(hops: list[net.Hop], captured: dt.datetime, out) -> None:
     """The exchange as a gzip WARC file (ISO 28500), written to `out`: one response and one request record
     per hop."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
     writer = WARCWriter(out, gzip=True)
     date = captured.strftime("%Y-%m-%dT%H:%M:%SZ")
     for hop in hops:

@@ -9,12 +9,18 @@ from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 from evidence.pipeline.base import Rejected
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False
-try:  # HEIC/HEIF from phones; the wheel bundles libheif.
-    import pillow_heif
+_heif_registered = False
 
-    pillow_heif.register_heif_opener()
-except ImportError:  # pragma: no cover - the dependency is in the lock file
-    pillow_heif = None
+
+def _heif_register() -> None:
+    """HEIC/HEIF from phones (the wheel bundles libheif), registered with Pillow the first time a photo is
+    opened rather than at import: 12 MB that a process which never opens a photo does not carry."""
+    global _heif_registered
+    if not _heif_registered:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+        _heif_registered = True
 
 _EXIF_DATES = (0x9003, 0x9004)  # DateTimeOriginal, DateTimeDigitized (Exif IFD)
 _EXIF_OFFSETS = (0x9011, 0x9012)  # OffsetTimeOriginal, OffsetTimeDigitized
@@ -23,6 +29,7 @@ _EXIF_OFFSETS = (0x9011, 0x9012)  # OffsetTimeOriginal, OffsetTimeDigitized
 def open_checked(path) -> Image.Image:
     """Open an image lazily and refuse pixel floods before any pixel is decoded."""
     Image.MAX_IMAGE_PIXELS = settings.POSKO_MAX_IMAGE_PIXELS
+    _heif_register()
     try:
         image = Image.open(path)
     except Image.DecompressionBombError as exc:

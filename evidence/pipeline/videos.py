@@ -4,7 +4,6 @@ FFmpeg as it needs, so a 500 MB video is never loaded whole."""
 
 import re
 
-import av
 from django.conf import settings
 from PIL import Image
 
@@ -17,6 +16,8 @@ _MAX_PACKETS_FOR_POSTER = 600
 
 
 def _open(path):
+    import av  # here, not at the top: 30 MB that a worker which never probes a video does not carry
+
     # A path, or an open binary file (the form's location check reads uploads without copying them).
     source = path if hasattr(path, "read") else str(path)
     try:
@@ -39,6 +40,8 @@ def _location(tags: dict) -> dict | None:
 
 
 def extract(path) -> dict:
+    import av
+
     with _open(path) as container:
         tags = {k: str(v)[:200] for k, v in (container.metadata or {}).items()}
         meta = {
@@ -80,6 +83,8 @@ def extract(path) -> dict:
 
 def poster(path, duration: float | None) -> Image.Image | None:
     """A frame about a tenth into the video (at most 2 s in), as an upright RGB image; None for audio."""
+    import av
+
     with _open(path) as container:
         if not container.streams.video:
             return None
