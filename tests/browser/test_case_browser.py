@@ -229,6 +229,13 @@ def test_the_case_path_works_without_javascript(client, desk, live_server, tmp_p
     coordinator.click(f"#approvals tr[data-id='{report.pk}'] a")
     post(coordinator, "#do-approve")
     coordinator.wait_for_selector("#case-status[data-status=referred]")
+    for page in (
+        volunteer,
+        officer,
+        coordinator,
+    ):  # a round trip to each page delivers its pending load events
+        page.wait_for_load_state("load")
+        page.evaluate("0")
     counted.on = False
     print(
         f"\nCase path from triage to referral, JavaScript off: {counted.submissions} form submissions, "
