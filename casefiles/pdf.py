@@ -12,15 +12,24 @@ root of the compilation and removed afterwards."""
 import json
 import logging
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
+
+from django.conf import settings
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent / "typst"
+TYPESET = Path(__file__).resolve().parent / "typeset.py"
 # PDF/A-2a (ISO 19005-2 level A: archival, tagged, Unicode text) together with PDF/UA-1 (ISO 14289-1:
 # accessible). typst-py 0.15 README: "Multiple compatible PDF standards can be requested at once".
 PDF_STANDARDS = ["a-2a", "ua-1"]
+
+
+class TypesetError(RuntimeError):
+    """Typst refused the document, ran out of its memory cap or out of time."""
 
 
 class Typesetter:
@@ -58,14 +67,27 @@ class Typesetter:
         return f"img/{name}"
 
     def pdf(self, template: str, data: dict, *, when) -> bytes:
-        main = (TEMPLATES / template).read_bytes()
-        import typst  # on first use: 13 MB that processes which never make a PDF do not carry
-
-        return typst.compile(
-            main,
-            root=str(self.root),
-            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-            pdf_standards=PDF_STANDARDS,
-            ignore_system_fonts=True,  # the embedded fonts only: the same PDF on every machine
-            timestamp=int(when.timestamp()),
-        )
+        """Typeset in a child process (casefiles/typeset.py) with a memory cap and a time limit."""
+        shutil.copy(TEMPLATES / template, self.root / "main.typ")
+        job = {
+            "root": str(self.root),
+            "data": json.dumps(data, ensure_ascii=False),
+            "standards": PDF_STANDARDS,
+            "timestamp": int(when.timestamp()),
+            "memory_mb": settings.POSKO_TYPESET_MEMORY_MB,
+        }
+        try:
+            done = subprocess.run(  # noqa: S603 - our own script, with this interpreter
+                [sys.executable, str(TYPESET)],
+                input=json.dumps(job).encode(),
+                capture_output=True,
+                timeout=settings.POSKO_TYPESET_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise TypesetError(f"typesetting {template} took longer than the time limit") from exc
+        if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
+            raise TypesetError(
+                f"typesetting {template} failed: {done.stderr.decode(errors='replace')[-2000:]}"
+            )
+        return done.stdout

@@ -637,6 +637,10 @@ INSTALLED_APPS.append("casefiles")
 CELERY_TASK_ROUTES["casefiles.notice_issue"] = {"queue": POSKO_QUEUE_QUICK}
 # Largest signed scan staff may upload (PDF, JPEG or PNG), in MB.
 POSKO_SCAN_MAX_BYTES = env_int("POSKO_SCAN_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Case files and letters are typeset by Typst in a child process (casefiles/typeset.py) with this address-space
+# cap and time limit, so that the worker or web process that asked stays small and alive.
+POSKO_TYPESET_MEMORY_MB = env_int("POSKO_TYPESET_MEMORY_MB", 1024, minimum=0)
+POSKO_TYPESET_TIMEOUT_SECONDS = env_int("POSKO_TYPESET_TIMEOUT_SECONDS", 120, minimum=1)
 # --- Retention sweep (issue 9) ---
 CELERY_BEAT_SCHEDULE["retention-sweep"] = {
     "task": "complaints.retention_sweep",
