@@ -150,18 +150,27 @@ class _Regions:
         self.names: dict[str, str] = {}
         self._levels: dict[str, tuple] = {}
 
-    def load(self, codes: set[str]) -> None:
+    @staticmethod
+    def missing_names(codes: set[str], known) -> dict[str, str]:
+        """Names of the regions above and at `codes` that `known` (codes already named) lacks: one query."""
         wanted = set()
         for code in codes:
             parts = code.split(".")
             wanted.update(".".join(parts[: i + 1]) for i in range(len(parts)))
-        missing = wanted - self.names.keys()
-        if len(self.names) > 50_000:  # bounded whatever the number of rows
+        missing = wanted - set(known)
+        if not missing:
+            return {}
+        return dict(Region.objects.filter(code__in=missing).values_list("code", "name"))
+
+    def add(self, names: dict[str, str]) -> bool:
+        """Keep these names; True when the cache was emptied first (it is bounded whatever the number of
+        rows), so that names read on the promise of an earlier cache must be read again."""
+        emptied = len(self.names) > 50_000
+        if emptied:
             self.names.clear()
             self._levels.clear()
-            missing = wanted
-        if missing:
-            self.names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
+        self.names.update(names)
+        return emptied
 
     def levels(self, code: str) -> tuple:
         """(province code, name, regency code, name, district code, name, village code, name)."""
@@ -316,6 +325,104 @@ def _among(qs: QuerySet, column: str, ids: list[int]) -> QuerySet:
     return qs.filter(**{f"{column}__in": ids})
 
 
+def _chunk_read(qs: QuerySet, after: tuple | None, chunk_rows: int, known_regions, language_en: bool) -> dict:
+    """One chunk of cases after `after` (keyset), with what its rows need, in a fixed number of queries."""
+    page = qs
+    if after is not None:
+        # A row comparison, so the database walks the index on created_at from where the last chunk ended
+        # (an OR of the two conditions would make it sort the whole queue again for every chunk).
+        page = page.extra(  # noqa: S610 (constant SQL, values as parameters)
+            where=['("complaints_report"."created_at", "complaints_report"."id") > (%s, %s)'],
+            params=[connection.ops.adapt_datetimefield_value(after[0]), after[1]],
+        )
+    chunk = list(page.values(*REPORT_VALUES)[:chunk_rows])
+    if not chunk:
+        return {"chunk": chunk}
+    ids = [r["id"] for r in chunk]
+    accused: dict[int, list] = defaultdict(list)
+    for report_id, name, nip, position, agency in (
+        _among(Accused.objects.all(), "report_id", ids)
+        .order_by("report_id", "seq", "id")
+        .values_list("report_id", "name", "nip", "position", "agency")
+    ):
+        accused[report_id].append((name, nip, position, agency))
+    categories: dict[int, list] = defaultdict(list)
+    through = Report.categories.through
+    for report_id, name, name_en in (
+        _among(through.objects.all(), "report_id", ids)
+        .order_by("report_id", "violationcategory__position", "violationcategory__slug")
+        .values_list("report_id", "violationcategory__name", "violationcategory__name_en")
+    ):
+        categories[report_id].append(name_en if language_en and name_en else name)
+    evidence: dict[int, dict] = defaultdict(dict)
+    for report_id, kind, n in (
+        _among(Evidence.objects.all(), "report_id", ids)
+        .order_by()
+        .values_list("report_id", "kind")
+        .annotate(n=Count("id"))
+    ):
+        evidence[report_id][kind] = n
+    supporting = dict(
+        _among(Report.objects.all(), "merged_into_id", ids)
+        .order_by()
+        .values_list("merged_into_id")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "chunk": chunk,
+        "regions": _Regions.missing_names({r["incident_region_id"] for r in chunk}, known_regions),
+        "accused": accused,
+        "categories": categories,
+        "evidence": evidence,
+        "supporting": supporting,
+    }
+
+
+def _chunks(qs: QuerySet, chunk_rows: int, regions: "_Regions", language_en: bool) -> Iterator[dict]:
+    """The chunks in order. On PostgreSQL outside a transaction (the export task), the next chunk is read by a
+    second thread, on a connection of its own, while this one turns the current chunk into rows: the
+    database's time and Python's overlap (psycopg2 lets go of the GIL while it waits). Inside a transaction
+    (tests, or a caller's atomic block) a second connection would not see the same data, so chunks are read
+    one after the other there."""
+    threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if not threaded:
+        after = None
+        while True:
+            got = _chunk_read(qs, after, chunk_rows, regions.names, language_en)
+            if not got["chunk"]:
+                return
+            yield got
+            if len(got["chunk"]) < chunk_rows:
+                return
+            last = got["chunk"][-1]
+            after = (last["created_at"], last["id"])
+
+    import concurrent.futures
+
+    from django.db import connections
+
+    def read(after, known):
+        try:
+            return _chunk_read(qs, after, chunk_rows, known, language_en)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(read, None, set(regions.names))
+        while True:
+            got = pending.result()
+            if not got["chunk"]:
+                return
+            full = len(got["chunk"]) == chunk_rows
+            if full:
+                last = got["chunk"][-1]
+                known = set(regions.names) | set(got["regions"])
+                pending = pool.submit(read, (last["created_at"], last["id"]), known)
+            yield got
+            if not full:
+                return
+
+
 def recap_rows(qs: QuerySet, *, chunk_rows: int | None = None, on_chunk: Callable[[int], None] | None = None):
     """Rows (dicts keyed by KEYS) of the cases in `qs`, in order of receipt, chunk by chunk."""
     chunk_rows = chunk_rows or settings.POSKO_EXPORT_CHUNK_ROWS
@@ -325,60 +432,22 @@ def recap_rows(qs: QuerySet, *, chunk_rows: int | None = None, on_chunk: Callabl
         "labels": _labels(),
     }
     language_en = (translation.get_language() or "").startswith("en")
-    after: tuple | None = None
     done = 0
-    while True:
-        page = qs
-        if after is not None:
-            # A row comparison, so the database walks the index on created_at from where the last chunk ended
-            # (an OR of the two conditions would make it sort the whole queue again for every chunk).
-            page = page.extra(  # noqa: S610 (constant SQL, values as parameters)
-                where=['("complaints_report"."created_at", "complaints_report"."id") > (%s, %s)'],
-                params=[connection.ops.adapt_datetimefield_value(after[0]), after[1]],
-            )
-        chunk = list(page.values(*REPORT_VALUES)[:chunk_rows])
-        if not chunk:
-            return
-        ids = [r["id"] for r in chunk]
-        ctx["regions"].load({r["incident_region_id"] for r in chunk})
-        accused: dict[int, list] = defaultdict(list)
-        for report_id, name, nip, position, agency in (
-            _among(Accused.objects.all(), "report_id", ids)
-            .order_by("report_id", "seq", "id")
-            .values_list("report_id", "name", "nip", "position", "agency")
-        ):
-            accused[report_id].append((name, nip, position, agency))
-        categories: dict[int, list] = defaultdict(list)
-        through = Report.categories.through
-        for report_id, name, name_en in (
-            _among(through.objects.all(), "report_id", ids)
-            .order_by("report_id", "violationcategory__position", "violationcategory__slug")
-            .values_list("report_id", "violationcategory__name", "violationcategory__name_en")
-        ):
-            categories[report_id].append(name_en if language_en and name_en else name)
-        evidence: dict[int, dict] = defaultdict(dict)
-        for report_id, kind, n in (
-            _among(Evidence.objects.all(), "report_id", ids)
-            .order_by()
-            .values_list("report_id", "kind")
-            .annotate(n=Count("id"))
-        ):
-            evidence[report_id][kind] = n
-        supporting = dict(
-            _among(Report.objects.all(), "merged_into_id", ids)
-            .order_by()
-            .values_list("merged_into_id")
-            .annotate(n=Count("id"))
+    for got in _chunks(qs, chunk_rows, ctx["regions"], language_en):
+        if ctx["regions"].add(got["regions"]):
+            codes = {r["incident_region_id"] for r in got["chunk"]}
+            ctx["regions"].add(_Regions.missing_names(codes, ctx["regions"].names))
+        ctx.update(
+            accused=got["accused"],
+            categories=got["categories"],
+            evidence=got["evidence"],
+            supporting=got["supporting"],
         )
-        ctx.update(accused=accused, categories=categories, evidence=evidence, supporting=supporting)
-        for r in chunk:
+        for r in got["chunk"]:
             yield _row(r, ctx)
-        done += len(chunk)
+        done += len(got["chunk"])
         if on_chunk:
             on_chunk(done)
-        after = (chunk[-1]["created_at"], chunk[-1]["id"])
-        if len(chunk) < chunk_rows:
-            return
 
 
 def _as_text(value) -> str:

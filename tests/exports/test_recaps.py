@@ -220,3 +220,34 @@ def test_a_whole_recap_build_costs_the_same_queries_for_3_or_30_cases(people, se
     many = build_queries()
     assert (few[1], many[1]) == (3, 30)
     assert few[0] == many[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recap_read_ahead_by_a_second_connection_has_the_same_rows_in_the_same_order(ref_data):
+    """Outside a transaction (as in the export task) the next chunk is read by a second thread on a
+    connection of its own while this one makes rows; inside one, chunk after chunk. Both give the same rows."""
+    from django.db import transaction
+
+    from tests.factories import staff
+
+    coordinator = staff("koordinator-rekap", "koordinator", ["35"])
+    for i in range(11):
+        report = ReportFactory()
+        AccusedFactory(report=report, name=f"Terlapor {i}")
+        Evidence.objects.create(report=report, kind="photo", status="ready")
+    qs = recaps.recap_queryset(coordinator, recaps.filters_from({"status": "open"}))
+    assert not connection.in_atomic_block
+    chunks_seen = []
+    with CaptureQueriesContext(connection) as here:
+        ahead = list(recaps.recap_rows(qs, chunk_rows=4, on_chunk=chunks_seen.append))
+    with transaction.atomic(), CaptureQueriesContext(connection) as in_transaction:
+        one_by_one = list(recaps.recap_rows(qs, chunk_rows=4))
+    # The cases and their terlapor were read on the other connection in the first run, on this one in the second.
+    assert not any("complaints_accused" in q["sql"] for q in here.captured_queries)
+    assert sum("complaints_accused" in q["sql"] for q in in_transaction.captured_queries) == 3
+    assert chunks_seen == [4, 8, 11]
+    assert [r["tracking_code"] for r in ahead] == [r["tracking_code"] for r in one_by_one]
+    assert len({r["tracking_code"] for r in ahead}) == 11
+    assert ahead == one_by_one
+    assert {r["terlapor_name"] for r in ahead} == {f"Terlapor {i}" for i in range(11)}
+    assert all(r["province"] and r["evidence_photo"] == 1 for r in ahead)
