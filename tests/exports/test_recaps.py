@@ -110,6 +110,19 @@ def test_formulas_are_neutralised_in_xlsx_and_it_has_real_dates_a_frozen_header_
     assert table[1][status_col] == 1 and table[-1][0] == "Total" and table[-1][-1] == 1
 
 
+def test_xml_specials_control_characters_and_spaces_survive_the_xlsx(people):
+    report = ReportFactory()
+    AccusedFactory(report=report, name='  <b>Tom & "Jerry"</b>\x07 ', position="Camat\tKota", agency="a]]>b")
+    _export, data = recap(people["coordinator"], "xlsx")
+    cases = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    row = {k: c.value for k, c in zip(recaps.KEYS, cases[2], strict=True)}
+    # A control character XML cannot hold is written as Excel's escape (_x0007_), which Excel shows as the
+    # character; openpyxl leaves the escape as it is.
+    assert row["terlapor_name"] == '  <b>Tom & "Jerry"</b>_x0007_ '
+    assert row["terlapor_position"] == "Camat\tKota" and row["terlapor_agency"] == "a]]>b"
+    assert cases.max_row == 2 and cases.dimensions == f"A1:{recaps._column_letters(len(recaps.KEYS) - 1)}2"
+
+
 def test_the_reporters_identity_never_appears(people, case):
     for kind in ("csv", "xlsx"):
         _export, data = recap(people["coordinator"], kind)
