@@ -3,6 +3,7 @@ test's own (a folder, free ports, a self-signed certificate). Only these swaps a
 (caps, headers, locations) is what the tests exercise."""
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -79,6 +80,9 @@ class Nginx:
         text = "\n".join(line for line in text.splitlines() if "listen [::]" not in line)
         text = text.replace("access_log /dev/stdout posko;", f"access_log {self.dir}/access.log posko;")
         text = text.replace("error_log /dev/stderr warn;", f"error_log {self.dir}/error.log warn;")
+        if os.geteuid() == 0:
+            # The tests' folders are private to root, who runs them here: nginx's workers must stay root to read.
+            text = "user root;\n" + text
         path = self.dir / "nginx.conf"
         path.write_text(text)
         return path
