@@ -20,9 +20,24 @@ PASSTHROUGH = {"posko/env.py", "posko/keys.py"}
 WORKER_KINDS = ["QUICK", "HEAVY", "SWEEP"]
 
 
-def _names_of(node: ast.expr, path: Path) -> list[str]:
+def _constants(tree: ast.Module) -> dict[str, str]:
+    """Module-level `NAME = "literal"` assignments: a variable's name kept in a constant."""
+    return {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _names_of(node: ast.expr, path: Path, constants: dict[str, str]) -> list[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
+    if isinstance(node, ast.Name) and node.id in constants:
+        return [constants[node.id]]
     if isinstance(node, ast.JoinedStr):
         # Only the one shape the settings use; anything else must be taught here rather than pass unseen.
         parts = []
@@ -47,6 +62,7 @@ def code_env_names() -> dict[str, str]:
     files = [p for d in CODE_DIRS for p in (ROOT / d).rglob("*.py") if "migrations" not in p.parts]
     for path in files:
         tree = ast.parse(path.read_text(), filename=str(path))
+        constants = _constants(tree)
         for node in ast.walk(tree):
             arg = None
             if isinstance(node, ast.Call) and node.args:
@@ -64,7 +80,7 @@ def code_env_names() -> dict[str, str]:
                 continue
             if isinstance(arg, ast.Name) and path.relative_to(ROOT).as_posix() in PASSTHROUGH:
                 continue
-            for env_name in _names_of(arg, path):
+            for env_name in _names_of(arg, path, constants):
                 found.setdefault(env_name, f"{path.relative_to(ROOT)}:{node.lineno}")
     return {k: v for k, v in found.items() if k not in NOT_SETTINGS}
 
