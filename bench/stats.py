@@ -71,8 +71,8 @@ def seed_workflow() -> None:
         # The kajian's decision: 1 to 12 days after registration (so some miss the legal deadline).
         cur.execute(f"""
             INSERT INTO complaints_assessment (report_id, findings, legal_basis, recommended_sanction,
-                criminal_element, decision, author_id, decided_at)
-            SELECT id, 'Temuan kajian.', '', 'berat', false,
+                recommended_sanction_detail, criminal_element, decision, author_id, decided_at)
+            SELECT id, 'Temuan kajian.', '', 'berat', '', false,
                    CASE WHEN status = 'closed' AND id % 2 = 0 THEN 'not_violation' ELSE 'violation' END,
                    ({officers})[1 + id % 2], registered_at + ((20 + (id * 17) % 270) || ' hours')::interval
             FROM complaints_report WHERE status IN ('assessment', 'referred', 'closed')""")
@@ -83,10 +83,10 @@ def seed_workflow() -> None:
         # Referral: sent 0 to 6 days after the decision; closed ones got the agency's outcome 5 to 95 days on.
         cur.execute("""
             INSERT INTO complaints_referral (report_id, agency_id, letter_number, sent_on, remind_every_days,
-                outcome, outcome_sanction, outcome_note, outcome_recorded_at, created_by_id)
+                outcome, outcome_sanction, outcome_sanction_detail, outcome_note, outcome_recorded_at, created_by_id)
             SELECT a.report_id, (SELECT id FROM complaints_referralagency WHERE code = 'bkn'), 'BENCH',
                    (a.decided_at AT TIME ZONE 'Asia/Jakarta')::date + (a.report_id % 7)::int, 14,
-                   CASE WHEN r.status = 'closed' THEN 'sanctioned' ELSE '' END, '', '',
+                   CASE WHEN r.status = 'closed' THEN 'sanctioned' ELSE '' END, '', '', '',
                    CASE WHEN r.status = 'closed'
                         THEN a.decided_at + ((5 + a.report_id % 91) || ' days')::interval END, NULL
             FROM complaints_assessment a JOIN complaints_report r ON r.id = a.report_id
@@ -142,6 +142,15 @@ def main():
     coordinator = User.objects.get(username="bench-koordinator")
     staff_client = Client()
     staff_client.force_login(coordinator)
+    # Staff sessions count only once verified by a second factor (issue 9): as after a right code.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.services import session_mark_verified
+
+    device = TOTPDevice.objects.get_or_create(user=coordinator, confirmed=True, defaults={"name": "bench"})[0]
+    session = staff_client.session
+    session_mark_verified(session, device)
+    session.save()
     public_client = Client()
 
     from django.conf import settings
