@@ -195,3 +195,8 @@ def test_nginx_passes_the_client_and_hides_metrics():
 def test_nginx_accepts_the_configuration(tmp_path):
     result = Nginx(tmp_path, "127.0.0.1:9", tmp_path).check()
     assert result.returncode == 0, result.stderr
+
+
+def test_secrets_stay_out_of_the_image():
+    ignored = {line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text().splitlines()}
+    assert {".env", "deploy/secrets", "deploy/tls"} <= ignored
