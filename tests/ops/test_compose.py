@@ -200,3 +200,13 @@ def test_nginx_accepts_the_configuration(tmp_path):
 def test_secrets_stay_out_of_the_image():
     ignored = {line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text().splitlines()}
     assert {".env", "deploy/secrets", "deploy/tls"} <= ignored
+
+
+def test_the_web_health_check_asks_with_a_host_the_example_allows(compose):
+    """Django answers 400 to a Host it does not know: the health check's would mark web unhealthy forever."""
+    check = " ".join(compose["services"]["web"]["healthcheck"]["test"])
+    host = re.search(r"'Host': '([^']+)'", check).group(1)
+    allowed = (
+        re.search(r"^ALLOWED_HOSTS=(.*)$", (ROOT / ".env.example").read_text(), re.M).group(1).split(",")
+    )
+    assert host in allowed
