@@ -245,6 +245,13 @@ def _live_flow(deployment: Deployment, site: Site, tmp_path):
     # nginx refuses a body above its default cap before gunicorn sees it.
     too_big = deployment.https("POST", "/staf/masuk/", data=b"x" * (22 * 1024 * 1024))
     assert too_big.status_code == 413
+    # ... and lets the same body through where reports and tus pieces arrive (the portal answers, not nginx).
+    body = b"x" * (22 * 1024 * 1024)
+    assert deployment.https("POST", "/api/v1/reports/", data=body).status_code == 415  # not multipart
+    piece = deployment.https(
+        "PATCH", f"/lapor/unggah/{uuid.uuid4()}/", data=body, headers={"Tus-Resumable": "1.0.0"}
+    )
+    assert piece.status_code == 403  # the portal's CSRF check (no session here), not nginx's 413
 
     # --- A citizen files a report over HTTPS -------------------------------------------------------------------
     link = f"{site.url}/camat.kanigaran/posts/123456789"
