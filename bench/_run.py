@@ -23,6 +23,11 @@ RUNS: dict[str, tuple[str, list[str], list[str]]] = {
         [],
         ["--seconds", "5", "--concurrency", "4", "--gunicorn-workers", "2"],
     ),
+    "dedupe": (
+        "Duplicate-photo lookup against a growing archive of stored hashes",
+        [],
+        ["--hashes", "20000", "100000", "--runs", "3"],
+    ),
     "evidence": (
         "Evidence pipeline throughput (photos/s), peak memory on a 50-megapixel photo, a large video",
         [],
