@@ -67,9 +67,14 @@ def make_staff():
 
     user = User.objects.get_or_create(username="bench-officer", defaults={"email": "bench@posko.test"})[0]
     staff_save(user=user, role="koordinator", regions=["35"])
-    admin = User.objects.get_or_create(username="bench-admin", defaults={"email": "admin@posko.test"})[0]
-    staff_save(user=admin, role="admin", regions=[])
-    return User.objects.get(pk=user.pk), User.objects.get(pk=admin.pk)
+    # The recap of every case: a coordinator of every province (the Admin role holds no case permissions since
+    # issue 9, so it can no longer stand for Bawaslu RI here).
+    from complaints.models import Region
+
+    national = User.objects.get_or_create(username="bench-national", defaults={"email": "ri@posko.test"})[0]
+    provinces = list(Region.objects.filter(code__regex=r"^[0-9]{2}$").values_list("code", flat=True))
+    staff_save(user=national, role="koordinator", regions=provinces)
+    return User.objects.get(pk=user.pk), User.objects.get(pk=national.pk)
 
 
 def make_case(user, n_files: int, total_mb: int):
@@ -267,7 +272,7 @@ def bench_recaps(env, args, results: dict) -> None:
     staff_save(user=small, role="koordinator", regions=["32"])
     sizes = {}
     for kind in ("csv", "xlsx"):
-        for label, username in (("province 32", "bench-small"), ("all", "bench-admin")):
+        for label, username in (("province 32", "bench-small"), ("all", "bench-national")):
             r = recap_child(env, kind, username)
             sizes[(kind, label)] = r
             print(

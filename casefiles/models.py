@@ -107,6 +107,9 @@ class Letter(models.Model):
     """A letter issued for a case: its PDF (stored privately, hashed), its number and version. Append-only: a
     correction is a new version with the same number that supersedes this one, which stays readable."""
 
+    # Not a column: the letter that superseded this one, set by casefiles.selectors.case_documents for the page.
+    successor: "Letter | None" = None
+
     class Kind(models.TextChoices):
         INVITATION = "undangan", _("Invitation to clarification (undangan klarifikasi)")
         REFERRAL = "penerusan", _("Referral letter (surat penerusan)")

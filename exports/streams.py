@@ -69,6 +69,8 @@ class StreamedFile(File):
         self._on_bytes = on_bytes
         self.written = 0
         self.sha256 = ""
+        # The name the storage gave it (exports.services.build sets it after saving).
+        self.saved_name = ""
 
     def _next(self) -> bytes | None:
         try:

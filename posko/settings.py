@@ -94,6 +94,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction's server connection: set this
+# (and DATABASE_CONN_MAX_AGE=0) so that .iterator() reads in chunks from ordinary cursors (docs/scaling.md).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
 if not env_str("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs its folder on a fresh checkout
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -174,9 +174,12 @@ class Worker:
         concurrency: int = 1,
         env: dict | None = None,
         beat: bool = False,
+        kind: str | None = None,
     ):
+        """`kind` (quick, heavy, sweep): a worker of one kind, as production runs them (POSKO_WORKER_KIND,
+        its queue only); none: every queue."""
         self.media_root, self.log_path, self.concurrency = media_root, log_path, concurrency
-        self.extra_env, self.beat = env or {}, beat
+        self.extra_env, self.beat, self.kind = env or {}, beat, kind
         self.proc: subprocess.Popen | None = None
 
     def env(self) -> dict:
@@ -189,6 +192,8 @@ class Worker:
                 "POSKO_ARCHIVE_LINKS": "0",
             }
         )
+        if self.kind:
+            env["POSKO_WORKER_KIND"] = self.kind
         env.update(self.extra_env)
         return env
 
@@ -207,11 +212,11 @@ class Worker:
                 "-c",
                 str(self.concurrency),
                 "-Q",
-                ",".join(django_settings.POSKO_QUEUES),
+                self.kind or ",".join(django_settings.POSKO_QUEUES),
                 "--without-gossip",
                 "--without-mingle",
                 "-n",
-                f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+                f"{self.kind or 'test'}-{os.getpid()}-{time.monotonic_ns()}@%h",
                 *(["-B", "-s", str(self.log_path.with_suffix(".beat"))] if self.beat else []),
             ],
             cwd=ROOT,

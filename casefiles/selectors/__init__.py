@@ -21,7 +21,7 @@ __all__ = [
     "template_for",
 ]
 
-_SLUGS = {
+_SLUGS: dict[str, str] = {
     Letter.Kind.INVITATION: "undangan-klarifikasi",
     Letter.Kind.REFERRAL: "surat-penerusan",
     Letter.Kind.NOTICE_REGISTERED: "pemberitahuan-registrasi",

@@ -321,6 +321,8 @@ def casefile_data(
         .select_related("report")
         .order_by("report__created_at")
     ):
+        if other.person_id is None:  # excluded by the filter; says so to the type checker
+            continue
         others.setdefault(other.person_id, []).append(
             [
                 other.report.case_number or _("not registered"),
@@ -401,28 +403,28 @@ def casefile_data(
             )
 
     supporting_data = []
-    for s_index, other in enumerate(supporting, start=1):
+    for s_index, joined in enumerate(supporting, start=1):
         rows = [
-            [_("Received"), _when(other.created_at)],
-            [_("Kind"), str(other.get_kind_display())],
+            [_("Received"), _when(joined.created_at)],
+            [_("Kind"), str(joined.get_kind_display())],
         ]
-        if include_identity and not other.anonymous:
+        if include_identity and not joined.anonymous:
             rows += [
-                [_("Reporter"), _text(other.reporter_name)],
-                ["NIK", _text(other.reporter_nik)],
-                [_("Address"), _text(other.reporter_address)],
-                [_("Phone / WhatsApp"), _text(other.reporter_phone)],
-                [_("E-mail"), _text(other.reporter_email)],
+                [_("Reporter"), _text(joined.reporter_name)],
+                ["NIK", _text(joined.reporter_nik)],
+                [_("Address"), _text(joined.reporter_address)],
+                [_("Phone / WhatsApp"), _text(joined.reporter_phone)],
+                [_("E-mail"), _text(joined.reporter_email)],
             ]
         else:
-            rows.append([_("Reporter"), _("anonymous") if other.anonymous else _("masked")])
+            rows.append([_("Reporter"), _("anonymous") if joined.anonymous else _("masked")])
         supporting_data.append(
             {
                 "title": f"{_('Supporting report')} {s_index}",
                 "rows": rows,
                 "evidence": [
                     _evidence_row(item, f"{s_index}.{i}", include_identity, item_labels)
-                    for i, item in enumerate(other.evidence.all(), start=1)
+                    for i, item in enumerate(joined.evidence.all(), start=1)
                 ],
             }
         )
@@ -494,8 +496,8 @@ def casefile_data(
     ]
 
     numbers = {item.pk: str(i) for i, item in enumerate(items, start=1)}
-    for s_index, other in enumerate(supporting, start=1):
-        for i, item in enumerate(other.evidence.all(), start=1):
+    for s_index, joined in enumerate(supporting, start=1):
+        for i, item in enumerate(joined.evidence.all(), start=1):
             numbers[item.pk] = f"{s_index}.{i}"
     actions = {k: str(v) for k, v in CustodyEvent.Action.choices}
     custody = [

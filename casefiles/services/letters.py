@@ -115,8 +115,8 @@ def body_blocks(text: str) -> list[dict]:
         lines = [line.strip() for line in chunk.splitlines() if line.strip()]
         if not lines:
             continue
-        details = [_DETAIL_LINE.match(line) for line in lines]
-        if all(details):
+        details = [m for line in lines if (m := _DETAIL_LINE.match(line))]
+        if len(details) == len(lines):
             blocks.append({"kind": "kv", "rows": [[m.group(1), m.group(2)] for m in details]})
         else:
             blocks.append({"kind": "par", "lines": lines})

@@ -39,7 +39,7 @@ def notice_for_event(*, report_id: int, event_id: int) -> Letter | None:
         pk=event_id, report_id=report_id, kind=ReportEvent.Kind.TRANSITION
     ).first()
     kind = notice_kind(event) if event else None
-    if kind is None:
+    if event is None or kind is None:
         return None
     report = Report.objects.select_related("election", "incident_region").get(pk=report_id)
     if report.anonymous or not report.reporter_name.strip():

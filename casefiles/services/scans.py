@@ -77,6 +77,7 @@ def scan_upload(
                 data={"action": "scan_uploaded", "scan": str(scan.pk), "sha256": scan.sha256},
             )
         except BaseException:
-            scan.file.storage.delete(scan.file.name)
+            if scan.file.name:  # unnamed: the save failed before anything was written
+                scan.file.storage.delete(scan.file.name)
             raise
     return scan

@@ -203,6 +203,10 @@ class ReportEvent(models.Model):
     """Append-only history of a report: every transition, assignment, merge, note, message, reveal and
     export, with who did it, when and why."""
 
+    # Not a column: the services that write this row set it False when a repeated request (a double click, a
+    # form saved unchanged) changed nothing, and the pages say so (complaints/staff_views.py).
+    changed: bool = True
+
     class Kind(models.TextChoices):
         TRANSITION = "transition", _("Status change")
         ASSIGN = "assign", _("Assignment")

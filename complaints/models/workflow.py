@@ -56,6 +56,10 @@ class Person(models.Model):
 class Message(models.Model):
     """A message between staff and the reporter, shown on /lacak/. Internal notes are report events instead."""
 
+    # Not a column: the services that write this row set it False when a repeated request (a double click, a
+    # form saved unchanged) changed nothing, and the pages say so (complaints/staff_views.py).
+    changed: bool = True
+
     class Direction(models.TextChoices):
         TO_REPORTER = "out", _("To the reporter")
         FROM_REPORTER = "in", _("From the reporter")
@@ -80,6 +84,10 @@ class Message(models.Model):
 
 class Clarification(models.Model):
     """A clarification session (klarifikasi): who is invited, when and where, and its minutes (berita acara)."""
+
+    # Not a column: the services that write this row set it False when a repeated request (a double click, a
+    # form saved unchanged) changed nothing, and the pages say so (complaints/staff_views.py).
+    changed: bool = True
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="clarifications")
     scheduled_for = models.DateTimeField()
@@ -126,6 +134,10 @@ class ClarificationAttachment(models.Model):
 
 class Assessment(models.Model):
     """The kajian: findings, what was violated, its legal basis, the recommended sanction and the decision."""
+
+    # Not a column: the services that write this row set it False when a repeated request (a double click, a
+    # form saved unchanged) changed nothing, and the pages say so (complaints/staff_views.py).
+    changed: bool = True
 
     class Decision(models.TextChoices):
         VIOLATION = "violation", _("Violation (forward to the competent agency)")
@@ -192,6 +204,10 @@ class ReferralAgency(models.Model):
 class Referral(models.Model):
     """The recommendation forwarded to an agency, and what the agency did with it. The case waits, with
     reminders every `remind_every_days`, until the outcome is recorded."""
+
+    # Not a column: the services that write this row set it False when a repeated request (a double click, a
+    # form saved unchanged) changed nothing, and the pages say so (complaints/staff_views.py).
+    changed: bool = True
 
     class Outcome(models.TextChoices):
         SANCTIONED = "sanctioned", _("Sanctioned")

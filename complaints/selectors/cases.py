@@ -235,7 +235,7 @@ def person_cases(user, person) -> QuerySet:
 
 def tracking_view_of(report: Report) -> Report:
     """What a reporter's tracking code shows: the case a merged report joined, else the report itself."""
-    return report.merged_into if report.merged_into_id else report
+    return report.merged_into or report
 
 
 def overdue_for_digest(user, today: dt.date) -> QuerySet:

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from complaints.models import Report, StaffProfile
 
 R = StaffProfile.Role
-RANK = {R.RELAWAN: 1, R.STAF: 2, R.KOORDINATOR: 3, R.ADMIN: 4}
+RANK: dict[str, int] = {R.RELAWAN: 1, R.STAF: 2, R.KOORDINATOR: 3, R.ADMIN: 4}
 
 
 def profile_of(user) -> StaffProfile | None:

@@ -28,7 +28,7 @@ def tracking_code_normalize(raw: str) -> str:
     text = "".join(ch for ch in (raw or "").upper() if ch.isalnum())
     if text.startswith(PREFIX):
         text = text[len(PREFIX) :]
-    text = text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    text = text.translate(str.maketrans("OIL", "011"))
     if len(text) != 12 or any(ch not in ALPHABET for ch in text):
         return ""
     return f"{PREFIX}-{text[0:4]}-{text[4:8]}-{text[8:12]}"

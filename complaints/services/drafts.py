@@ -94,7 +94,8 @@ def draft_remove_file(*, draft: ReportDraft, staged_id) -> bool:
     # The finished tus upload that made it goes too, so a browser resuming it does not find it complete.
     ResumableUpload.objects.filter(staged=staged).delete()
     staged.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
     return True
 
 
@@ -162,7 +163,8 @@ def draft_delete(draft: ReportDraft) -> None:
     """Remove a draft with every file it kept and every upload still arriving for it."""
     names = []
     for staged in StagedUpload.objects.filter(draft=draft):
-        names.append((staged.file.storage, staged.file.name))
+        if staged.file.name:
+            names.append((staged.file.storage, staged.file.name))
     for upload in ResumableUpload.objects.filter(draft=draft):
         names.extend(resumable.upload_parts(upload))
     draft.delete()

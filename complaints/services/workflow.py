@@ -5,6 +5,7 @@ someone else acted first and the caller is told (STYLE.md practice 3)."""
 import datetime as dt
 import functools
 import re
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -53,7 +54,7 @@ class Conflict(Exception):
 
 
 # (from, to) → the least role that may make the move. Rejected and stopped come from any open state.
-MOVES = {
+MOVES: dict[tuple[str, str], str] = {
     (S.SUBMITTED, S.TRIAGE): R.RELAWAN,
     (S.SUBMITTED, S.NEEDS_INFO): R.RELAWAN,
     (S.TRIAGE, S.NEEDS_INFO): R.RELAWAN,
@@ -70,7 +71,7 @@ MOVES = {
     (S.REFERRED, S.CLOSED): R.STAF,
 }
 # Volunteers may reject spam only while a report is still theirs to triage.
-REJECT_ROLE = {S.SUBMITTED: R.RELAWAN, S.TRIAGE: R.RELAWAN, S.NEEDS_INFO: R.RELAWAN}
+REJECT_ROLE: dict[str, str] = {S.SUBMITTED: R.RELAWAN, S.TRIAGE: R.RELAWAN, S.NEEDS_INFO: R.RELAWAN}
 # What volunteers handle: reports not yet handed on to Bawaslu.
 TRIAGE = frozenset({S.SUBMITTED, S.TRIAGE, S.NEEDS_INFO})
 
@@ -359,7 +360,7 @@ def message_send(
             author=user,
             is_question=question,
         )
-        data = {"message": message.pk, "question": question}
+        data: dict[str, Any] = {"message": message.pk, "question": question}
         if token:
             data["token"] = token
         _event(report, user, E.MESSAGE, body.strip(), data=data)

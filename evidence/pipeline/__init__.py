@@ -22,6 +22,7 @@ from evidence.pipeline.base import (
     Context,
     PermanentFailure,
     Rejected,
+    Step,
     StepError,
     TransientFailure,
     is_transient,
@@ -29,8 +30,8 @@ from evidence.pipeline.base import (
 
 log = logging.getLogger(__name__)
 
-FILE_STEPS = [preflight, identify, hashing, scan, metadata, derive, dedupe]
-LINK_STEPS = [linksteps.Normalize, linksteps.Archive, dedupe]
+FILE_STEPS: list[Step] = [preflight, identify, hashing, scan, metadata, derive, dedupe]
+LINK_STEPS: list[Step] = [linksteps.Normalize, linksteps.Archive, dedupe]
 
 __all__ = ["run", "Busy", "Rejected", "TransientFailure", "PermanentFailure"]
 

@@ -6,8 +6,12 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from evidence.models import Evidence
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 class StepError(Exception):
@@ -85,7 +89,7 @@ class Context:
     copy: Path | None = None  # working copy of the original, made while hashing
     family: str = ""  # photo, video, audio, document
     media_type: str = ""
-    preview: object = None  # a PIL image the derive step made, reused for the perceptual hash
+    preview: "Image.Image | None" = None  # the picture the derive step made, reused for the perceptual hash
     matches: list = field(default_factory=list)  # (other item, kind, distance) found by the duplicates step
 
     def cleanup(self) -> None:
@@ -93,3 +97,11 @@ class Context:
 
     def scratch(self, name: str) -> Path:
         return self.work / os.path.basename(name)
+
+
+class Step(Protocol):
+    """One step of the pipeline: a module (or a class of static methods) with a NAME and a run."""
+
+    NAME: str
+
+    def run(self, ctx: Context) -> str: ...

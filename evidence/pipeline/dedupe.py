@@ -1,6 +1,8 @@
 """Step 6: index for duplicates across the whole portal: the same bytes (SHA-256), the same normalised link,
 or a near-identical photo (64-bit difference hash within POSKO_PHASH_MAX_DISTANCE bits)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import connection
 from PIL import Image
@@ -24,9 +26,12 @@ def dhash(image: Image.Image) -> int:
     return bits - 2**64 if bits >= _SIGN else bits
 
 
-def similar(item: Evidence, limit: int) -> list[tuple[int, int]]:
+def similar(item: Evidence, limit: int) -> list[tuple[uuid.UUID, int]]:
     """(pk, distance) of the other items whose hash is within `limit` bits. PostgreSQL computes the distance
     in the scan (bit_count of the XOR); elsewhere the hashes are compared here."""
+    target = item.phash
+    if target is None:
+        return []
     others = Evidence.objects.exclude(pk=item.pk).filter(phash__isnull=False)
     if connection.vendor == "postgresql":
         distance = "bit_count((phash # %s)::bit(64))"
@@ -34,13 +39,13 @@ def similar(item: Evidence, limit: int) -> list[tuple[int, int]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT id, {distance} FROM {table} WHERE phash IS NOT NULL AND id <> %s AND {distance} <= %s",  # noqa: S608
-                [item.phash, item.pk, item.phash, limit],
+                [target, item.pk, target, limit],
             )
             return list(cursor.fetchall())
     return [
         (pk, d)
         for pk, value in others.values_list("pk", "phash")
-        if (d := ((value ^ item.phash) & (2**64 - 1)).bit_count()) <= limit
+        if value is not None and (d := ((value ^ target) & (2**64 - 1)).bit_count()) <= limit
     ]
 
 

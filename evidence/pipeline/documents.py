@@ -1,6 +1,9 @@
 """PDF documents: page count and the author and date fields (pypdf); the first page as a picture
 (PDFium, bundled in the pypdfium2 wheel)."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from PIL import Image
 
 from evidence.pipeline.base import Rejected
@@ -28,8 +31,8 @@ def extract(path) -> dict:
                 reader.decrypt("")
             except Exception:  # noqa: BLE001 - any failure means: encrypted with a password
                 return {"encrypted": True}
-        meta = {"pages": len(reader.pages), "encrypted": bool(reader.is_encrypted)}
-        info = reader.metadata or {}
+        meta: dict[str, Any] = {"pages": len(reader.pages), "encrypted": bool(reader.is_encrypted)}
+        info: Mapping[str, Any] = reader.metadata or {}
         for key, name in _FIELDS.items():
             value = info.get(key)
             if value:

@@ -16,10 +16,13 @@ def run(ctx: Context) -> str:
     digest = hashlib.sha256()
     size = 0
     storage = item.file.storage
-    local = local_path(storage, item.file.name)
+    name = item.file.name
+    if not name:  # preflight stops an item without a file before this step
+        raise PermanentFailure("No file is attached to this item.")
+    local = local_path(storage, name)
     target_path = None if local else ctx.scratch("original")
     try:
-        with open_stream(storage, item.file.name) as source:
+        with open_stream(storage, name) as source:
             target = open(target_path, "wb") if target_path else None  # noqa: SIM115 (closed below)
             try:
                 while block := source.read(BLOCK):

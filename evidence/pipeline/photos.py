@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
@@ -21,6 +22,7 @@ def _heif_register() -> None:
 
         pillow_heif.register_heif_opener()
         _heif_registered = True
+
 
 _EXIF_DATES = (0x9003, 0x9004)  # DateTimeOriginal, DateTimeDigitized (Exif IFD)
 _EXIF_OFFSETS = (0x9011, 0x9012)  # OffsetTimeOriginal, OffsetTimeDigitized
@@ -82,7 +84,7 @@ def extract(path) -> dict:
         exif = image.getexif()
         exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
         gps_ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
-        meta = {
+        meta: dict[str, Any] = {
             "format": image.format,
             "width": image.size[0],
             "height": image.size[1],

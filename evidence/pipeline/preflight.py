@@ -9,13 +9,14 @@ NAME = "preflight"
 
 def run(ctx: Context) -> str:
     item = ctx.item
-    if not item.file:
+    name = item.file.name
+    if not name:
         raise PermanentFailure("No file is attached to this item.")
     storage = item.file.storage
     try:
-        if not storage.exists(item.file.name):
+        if not storage.exists(name):
             raise PermanentFailure("The stored original is missing.")
-        size = storage.size(item.file.name)
+        size = storage.size(name)
     except OSError as exc:
         raise TransientFailure(f"Storage could not be read: {exc.__class__.__name__}") from exc
     if size == 0:

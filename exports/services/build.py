@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import tempfile
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -69,7 +70,12 @@ def export_build(export_id) -> Export | None:
     if export.attempts > settings.POSKO_EXPORT_MAX_ATTEMPTS:
         _fail(export, _("Stopped after %(n)d attempts.") % {"n": export.attempts - 1})
         return export
-    builders = {K.BUNDLE: _build_bundle, K.PDF: _build_pdf, K.CSV: _build_csv, K.XLSX: _build_xlsx}
+    builders: dict[str, Callable[[Export], None]] = {
+        K.BUNDLE: _build_bundle,
+        K.PDF: _build_pdf,
+        K.CSV: _build_csv,
+        K.XLSX: _build_xlsx,
+    }
     with translation.override(export.language):
         try:
             builders[export.kind](export)
@@ -141,6 +147,7 @@ def _done(export: Export, stream: StreamedFile, progress: _Progress, **fields) -
 
 
 def _timeline(export: Export, stream: StreamedFile, **data) -> None:
+    assert export.report is not None, "only exports of one case go on its timeline"
     ReportEvent.objects.create(
         report=export.report,
         kind=ReportEvent.Kind.EXPORT,

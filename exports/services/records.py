@@ -31,6 +31,7 @@ def coordinators_of(report: Report):
 def evidence_alarm(export: Export, exc) -> ReportEvent:
     """Stored evidence no longer has its intake hash: an alarm on the case and an e-mail to its coordinators."""
     report = export.report
+    assert report is not None, "only a case's bundle reads stored evidence"
     entry = exc.entry
     with translation.override("id"):
         event = ReportEvent.objects.create(
@@ -99,7 +100,7 @@ def export_sweep(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     expired = 0
     for export in Export.objects.filter(status=ST.DONE, expires_at__lte=now).only("id", "file", "filename"):
-        if export.file:
+        if export.file.name:
             try:
                 export.file.storage.delete(export.file.name)
             except OSError:
