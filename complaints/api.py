@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from complaints import selectors
 from complaints.forms import ReportSubmission
 from complaints.models import Accused, Report
-from complaints.services import intake
+from complaints.services import botcheck, intake, limits
 from complaints.services.tracking import TrackingThrottled, client_address, report_track, throttled_message
 from complaints.status_text import status_meaning
 
@@ -209,6 +209,11 @@ ReportCreateRequest = inline_serializer(
         "link_captions": serializers.ListField(child=serializers.CharField(), required=False),
         "files": serializers.ListField(child=serializers.FileField(), required=False),
         "file_captions": serializers.ListField(child=serializers.CharField(), required=False),
+        "altcha": serializers.CharField(
+            required=False,
+            help_text="Optional ALTCHA payload for a challenge from /lapor/tantangan/. Without a valid one the "
+            "report is filed all the same, marked as not verified by the bot check.",
+        ),
     },
 )
 
@@ -233,7 +238,7 @@ class ReportCreate(PublicAPIView):
 
     @extend_schema(
         request={"multipart/form-data": ReportCreateRequest},
-        responses={201: ReportCreateResponse, 400: dict},
+        responses={201: ReportCreateResponse, 400: dict, 429: dict},
         summary="File a report with evidence",
     )
     @sensitive_variables()
@@ -242,12 +247,25 @@ class ReportCreate(PublicAPIView):
         submission = ReportSubmission(data, files, request=request._request)
         if not submission.is_valid():
             return Response(form_errors_to_api(submission.errors), status=status.HTTP_400_BAD_REQUEST)
+        # The web form's limit, counted together with it: POSKO_REPORT_LIMIT per client address and window.
+        try:
+            limits.submission_slot_take(client=client_address(request._request))
+        except limits.SubmissionLimited as exc:
+            return Response(
+                {"detail": exc.message, "retry_after": exc.until},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(exc.retry_after)},
+            )
+        # An API client rarely solves the bot check; its report is filed and marked unverified.
+        payload = request.data.get(botcheck.FIELD, "")
+        verdict = botcheck.bot_check_verify(payload=payload if isinstance(payload, str) else "")
         receipt = intake.report_submit(
             data=submission.form.cleaned_data,
             accused=submission.accused_items(),
             files=submission.evidence_items(),
             links=submission.link_items(),
             language=get_language() or "id",
+            bot_check=verdict,
         )
         report = receipt.report
         return Response(

@@ -35,6 +35,12 @@ class CaseListSerializer(serializers.Serializer):
     assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True, default=None)
     terlapor = serializers.SerializerMethodField()
     categories = serializers.SerializerMethodField()
+    bot_check = serializers.SerializerMethodField(
+        help_text="verified, unverified or spam (services/botcheck.py); null: filed before the check existed"
+    )
+
+    def get_bot_check(self, obj) -> str | None:
+        return {0: "verified", 1: "unverified", 2: "spam"}.get(obj.bot_check)
 
     def get_terlapor(self, obj) -> list[str]:
         return [a.name for a in obj.accused.all()]

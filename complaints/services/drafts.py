@@ -141,9 +141,10 @@ class DraftGone(Exception):
     """The draft was sent (or removed) by another request first."""
 
 
-def draft_submit(*, draft: ReportDraft, submission, language: str) -> intake.Receipt:
+def draft_submit(*, draft: ReportDraft, submission, language: str, bot_check=None) -> intake.Receipt:
     """File the report from a draft whose data validated as one submission, and remove the draft. The draft
-    row is locked first, so two presses of "send" (or two tabs) file one report: the second finds no draft."""
+    row is locked first, so two presses of "send" (or two tabs) file one report: the second finds no draft.
+    `bot_check` is the door's verdict (services/botcheck.py)."""
     with transaction.atomic():
         if not ReportDraft.objects.select_for_update().filter(pk=draft.pk).exists():
             raise DraftGone
@@ -153,6 +154,7 @@ def draft_submit(*, draft: ReportDraft, submission, language: str) -> intake.Rec
             files=submission.evidence_items(),
             links=submission.link_items(),
             language=language,
+            bot_check=bot_check,
         )
         draft_delete(draft)
     return receipt
