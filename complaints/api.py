@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints import selectors
 from complaints.forms import ReportSubmission
 from complaints.models import Accused, Report
+from complaints.parsers import StrictJSONParser
 from complaints.services import botcheck, intake, limits
 from complaints.services.tracking import TrackingThrottled, client_address, report_track, throttled_message
 from complaints.status_text import status_meaning
@@ -76,7 +77,7 @@ class RegionList(PublicAPIView):
             ),
             OpenApiParameter("q", str, description="Part of a name to search for (within parent when given)"),
         ],
-        responses=RegionSerializer(many=True),
+        responses={200: RegionSerializer(many=True), 400: dict},
         summary="Kemendagri regions",
     )
     def get(self, request):
@@ -314,11 +315,11 @@ class TrackResponse(serializers.Serializer):
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")
 class ReportTrack(PublicAPIView):
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [StrictJSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         request=TrackRequest,
-        responses={200: TrackResponse, 404: dict, 429: dict},
+        responses={200: TrackResponse, 400: dict, 404: dict, 429: dict},
         summary="Status of a report, by tracking code and PIN",
     )
     @sensitive_variables()

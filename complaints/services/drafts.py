@@ -64,7 +64,11 @@ def draft_save_step(*, draft: ReportDraft, step: str, values: dict[str, list[str
     it passed that step's validation; every save pushes the expiry back."""
     if step not in STEPS:
         raise ValueError(step)
-    draft.data[step] = values
+    # PostgreSQL's JSON cannot hold a NUL character: it is dropped from what is kept, while the step's form
+    # still judges (and refuses) what was posted (issue 9 item 7: a 400 with the reason, never a 500).
+    draft.data[step] = {
+        key.replace("\x00", ""): [str(v).replace("\x00", "") for v in items] for key, items in values.items()
+    }
     done = [s for s in draft.done if s != step]
     if valid:
         done.append(step)
