@@ -85,3 +85,13 @@ def test_without_javascript_the_report_is_filed_unverified(browser, live_server,
     assert report.bot_check == Report.BotCheck.UNVERIFIED
     assert report.events.order_by("at", "id").first().data == {"bot_check": "missing"}
     ctx.close()
+
+
+def test_send_pressed_before_the_check_is_done_waits_for_it(browser, live_server, ref_data):
+    """The browser itself would stop a form whose widget is still working (its checkbox is required then):
+    static/js/bot-check.js holds the press and sends once the check is done, so one press files the report."""
+    ctx, page = context(browser, js=True)
+    _to_check_page(page, live_server.url, js=True)
+    report = _sent(page)  # at once, without waiting for the widget
+    assert report.bot_check == Report.BotCheck.VERIFIED
+    ctx.close()
