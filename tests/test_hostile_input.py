@@ -257,3 +257,62 @@ def test_the_form_keeps_a_reporter_safe_from_script_on_the_check_page(client, db
     fill_all(client, valid_form_data(incident_place=SCRIPT))
     page = client.get(URLS["check"]).content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+# --- Services check what they are given, whatever the door -------------------------------------------------------
+
+
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_services_refuse_unknown_statuses_decisions_and_priorities_out_of_range(db, english):
+    from django.core.exceptions import ValidationError
+
+    officer = staff("officer", "staf", ["35"])
+    report = ReportFactory(status=Report.Status.TRIAGE)
+    with pytest.raises(ValidationError, match="not a status"):
+        workflow.case_transition(report=report, user=officer, to_status="\x00nonsense")
+    for bad in (10, -10, 2**40, "3", 1.5, None):
+        with pytest.raises(ValidationError, match="whole number from -9 to 9"):
+            workflow.case_set_priority(report=report, user=officer, priority=bad)
+    assert workflow.case_set_priority(report=report, user=officer, priority=9) is True
+    report.status = Report.Status.ASSESSMENT
+    with pytest.raises(ValidationError, match="not a decision"):
+        workflow.assessment_record(
+            report=report,
+            user=officer,
+            findings="Temuan",
+            categories=[],
+            legal_basis="UU 5/2014",
+            recommended_sanction="",
+            criminal_element=False,
+            decision="<script>",
+        )
+
+
+def test_an_unknown_status_is_a_clear_400_and_an_assignee_outside_the_jurisdiction_is_refused(client, db):
+    from knox.models import AuthToken
+
+    officer = staff("officer", "staf", ["35"])
+    staff("faraway", "staf", ["11"])  # Aceh
+    report = ReportFactory()
+    _row, key = AuthToken.objects.create(user=officer)
+    response = client.post(
+        f"/api/v1/cases/{report.pk}/transition/",
+        {"to_status": "no-such-status"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {key}",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400 and "not a status" in response.json()["detail"]
+    from django.contrib.auth.models import User
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError, match="outside their jurisdiction"):
+        workflow.case_assign(report=report, user=officer, assignee=User.objects.get(username="faraway"))
