@@ -207,3 +207,18 @@ def test_english_readers_get_the_limit_message_in_english(client, db, settings):
     assert _api_from(client, "198.51.100.3").status_code == 201
     refused = client.post(API, valid_api_data(), REMOTE_ADDR="198.51.100.3", HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 429 and "Too many reports" in refused.json()["detail"]
+
+
+def test_the_staff_api_lists_the_mark_in_the_queue_order(client, officer):
+    from knox.models import AuthToken
+
+    spam = ReportFactory(bot_check=V.SPAM)
+    plain = ReportFactory(bot_check=V.UNVERIFIED)
+    fine = ReportFactory(bot_check=V.VERIFIED)
+    _row, key = AuthToken.objects.create(user=officer)
+    results = client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Token {key}").json()["results"]
+    assert [(r["id"], r["bot_check"]) for r in results] == [
+        (fine.pk, "verified"),
+        (plain.pk, "unverified"),
+        (spam.pk, "spam"),
+    ]
