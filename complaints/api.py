@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints import selectors
 from complaints.forms import ReportSubmission
 from complaints.models import Accused, Report
-from complaints.services import intake
+from complaints.parsers import StrictJSONParser
+from complaints.services import botcheck, intake, limits
 from complaints.services.tracking import TrackingThrottled, client_address, report_track, throttled_message
 from complaints.status_text import status_meaning
 
@@ -76,7 +77,7 @@ class RegionList(PublicAPIView):
             ),
             OpenApiParameter("q", str, description="Part of a name to search for (within parent when given)"),
         ],
-        responses=RegionSerializer(many=True),
+        responses={200: RegionSerializer(many=True), 400: dict},
         summary="Kemendagri regions",
     )
     def get(self, request):
@@ -209,6 +210,11 @@ ReportCreateRequest = inline_serializer(
         "link_captions": serializers.ListField(child=serializers.CharField(), required=False),
         "files": serializers.ListField(child=serializers.FileField(), required=False),
         "file_captions": serializers.ListField(child=serializers.CharField(), required=False),
+        "altcha": serializers.CharField(
+            required=False,
+            help_text="Optional ALTCHA payload for a challenge from /lapor/tantangan/. Without a valid one the "
+            "report is filed all the same, marked as not verified by the bot check.",
+        ),
     },
 )
 
@@ -233,7 +239,7 @@ class ReportCreate(PublicAPIView):
 
     @extend_schema(
         request={"multipart/form-data": ReportCreateRequest},
-        responses={201: ReportCreateResponse, 400: dict},
+        responses={201: ReportCreateResponse, 400: dict, 429: dict},
         summary="File a report with evidence",
     )
     @sensitive_variables()
@@ -242,12 +248,25 @@ class ReportCreate(PublicAPIView):
         submission = ReportSubmission(data, files, request=request._request)
         if not submission.is_valid():
             return Response(form_errors_to_api(submission.errors), status=status.HTTP_400_BAD_REQUEST)
+        # The web form's limit, counted together with it: POSKO_REPORT_LIMIT per client address and window.
+        try:
+            limits.submission_slot_take(client=client_address(request._request))
+        except limits.SubmissionLimited as exc:
+            return Response(
+                {"detail": exc.message, "retry_after": exc.until},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(exc.retry_after)},
+            )
+        # An API client rarely solves the bot check; its report is filed and marked unverified.
+        payload = request.data.get(botcheck.FIELD, "")
+        verdict = botcheck.bot_check_verify(payload=payload if isinstance(payload, str) else "")
         receipt = intake.report_submit(
             data=submission.form.cleaned_data,
             accused=submission.accused_items(),
             files=submission.evidence_items(),
             links=submission.link_items(),
             language=get_language() or "id",
+            bot_check=verdict,
         )
         report = receipt.report
         return Response(
@@ -296,11 +315,11 @@ class TrackResponse(serializers.Serializer):
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")
 class ReportTrack(PublicAPIView):
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [StrictJSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         request=TrackRequest,
-        responses={200: TrackResponse, 404: dict, 429: dict},
+        responses={200: TrackResponse, 400: dict, 404: dict, 429: dict},
         summary="Status of a report, by tracking code and PIN",
     )
     @sensitive_variables()

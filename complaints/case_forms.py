@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import selectors
 from complaints.models import Assessment, Referral, Report, SanctionDetail, ViolationCategory
+from complaints.services import workflow
 from complaints.timezones import report_zone, today_in
 
 S = Report.Status
@@ -148,7 +149,10 @@ class AssignForm(CaseForm):
 class PriorityForm(CaseForm):
     action = "priority"
     priority = forms.IntegerField(
-        label=_("Priority"), min_value=-9, max_value=9, help_text=_("Higher comes first in the queue.")
+        label=_("Priority"),
+        min_value=workflow.PRIORITY_MIN,
+        max_value=workflow.PRIORITY_MAX,
+        help_text=_("Higher comes first in the queue."),
     )
 
     def initial_for(self, report):

@@ -4,6 +4,7 @@ A report is a main form, a formset of terlapor, a formset of evidence files and 
 together by `ReportSubmission`, which also knows the upload limits and the files kept from an earlier try."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils.translation import ngettext
 
 from complaints import deadlines, selectors
 from complaints.models import Accused, Election, Region, Report, ViolationCategory
-from complaints.validators import validate_nik, validate_nip, validate_phone
+from complaints.validators import lookalike_host, validate_nik, validate_nip, validate_phone
 from complaints.widgets import RegionPickerWidget
 from evidence.models import StagedUpload
 from evidence.uploadhandlers import skipped_uploads
@@ -355,6 +356,16 @@ class LinkForm(forms.Form):
         if "@" in value.split("://", 1)[1].split("/", 1)[0]:
             raise ValidationError(
                 _("Links with a user name or password in them are not accepted."), code="url_credentials"
+            )
+        host = urlsplit(value).hostname or ""
+        if lookalike_host(host):
+            raise ValidationError(
+                _(
+                    'This address uses letters that imitate other letters (for example a Cyrillic "а" '
+                    'in place of a Latin "a"), so it is not accepted. Copy the link again from the app '
+                    "or the browser's address bar."
+                ),
+                code="url_lookalike",
             )
         return value
 

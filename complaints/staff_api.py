@@ -35,6 +35,12 @@ class CaseListSerializer(serializers.Serializer):
     assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True, default=None)
     terlapor = serializers.SerializerMethodField()
     categories = serializers.SerializerMethodField()
+    bot_check = serializers.SerializerMethodField(
+        help_text="verified, unverified or spam (services/botcheck.py); null: filed before the check existed"
+    )
+
+    def get_bot_check(self, obj) -> str | None:
+        return {0: "verified", 1: "unverified", 2: "spam"}.get(obj.bot_check)
 
     def get_terlapor(self, obj) -> list[str]:
         return [a.name for a in obj.accused.all()]
@@ -88,6 +94,13 @@ class CaseDetailSerializer(CaseListSerializer):
         return workflow.allowed_moves(obj, self.context["request"].user)
 
 
+# What every staff endpoint may answer besides its success (documented so clients, and the schema fuzzing in
+# tests/api/, can rely on it): 401 without a valid token, 404 for a case outside the user's jurisdiction (or a
+# user without a staff role), 400 for a body that does not parse.
+DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
+STAFF_ERRORS = {400: dict, 401: DETAIL, 404: DETAIL}
+
+
 class StaffAPIView(APIView):
     # The token scheme first: a request without credentials, or with a revoked or expired token, gets 401
     # with a WWW-Authenticate header (DRF asks the first scheme), not 403.
@@ -126,7 +139,18 @@ class CaseList(StaffAPIView):
             for n in ("q", "status", "region", "election", "category", "evidence_kind", "sort", "page")
         ]
         + [OpenApiParameter(n, bool) for n in ("late", "overdue", "mine")],
-        responses=CaseListSerializer(many=True),
+        responses={
+            200: inline_serializer(
+                "CaseListPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "page": serializers.IntegerField(),
+                    "pages": serializers.IntegerField(),
+                    "results": CaseListSerializer(many=True),
+                },
+            ),
+            **STAFF_ERRORS,
+        },
         summary="Cases in your jurisdiction (staff)",
     )
     def get(self, request):
@@ -160,7 +184,10 @@ class CaseList(StaffAPIView):
 
 
 class CaseDetail(StaffAPIView):
-    @extend_schema(responses=CaseDetailSerializer, summary="One case with its evidence and timeline (staff)")
+    @extend_schema(
+        responses={200: CaseDetailSerializer, **STAFF_ERRORS},
+        summary="One case with its evidence and timeline (staff)",
+    )
     def get(self, request, pk: int):
         return Response(CaseDetailSerializer(self.case(request, pk), context={"request": request}).data)
 
@@ -175,7 +202,7 @@ class CaseTransition(StaffAPIView):
                 "expected_status": serializers.CharField(required=False),
             },
         ),
-        responses={200: CaseDetailSerializer, 400: dict, 403: dict, 409: dict},
+        responses={200: CaseDetailSerializer, **STAFF_ERRORS, 403: DETAIL, 409: dict},
         summary="Change a case's status",
     )
     def post(self, request, pk: int):
@@ -198,7 +225,7 @@ class CaseTransition(StaffAPIView):
 class CaseNote(StaffAPIView):
     @extend_schema(
         request=inline_serializer("CaseNoteRequest", {"body": serializers.CharField()}),
-        responses={201: dict, 400: dict},
+        responses={201: dict, **STAFF_ERRORS, 403: DETAIL, 409: dict},
         summary="Add an internal note",
     )
     def post(self, request, pk: int):
@@ -217,7 +244,7 @@ class CaseMessage(StaffAPIView):
             "CaseMessageRequest",
             {"body": serializers.CharField(), "question": serializers.BooleanField(required=False)},
         ),
-        responses={201: dict, 400: dict, 409: dict},
+        responses={201: dict, **STAFF_ERRORS, 403: DETAIL, 409: dict},
         summary="Send a message to the reporter",
     )
     def post(self, request, pk: int):

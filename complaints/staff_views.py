@@ -132,7 +132,8 @@ def _next_or(request, fallback: str) -> str:
 def case_bulk(request):
     """Bulk actions on the selected reports: claim, assign, start triage, reject as spam."""
     _staff_or_404(request)
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:200]
+    # Plain ASCII digits of a size a database id can have: anything else is no report (never a 500).
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isascii() and i.isdigit() and len(i) < 19][:200]
     action = request.POST.get("action", "")
     reports = list(access.reports_for_user(request.user).filter(pk__in=ids))
     done, failed, reasons = 0, [], []
@@ -141,7 +142,12 @@ def case_bulk(request):
             if action == "claim":
                 workflow.case_assign(report=report, user=request.user, assignee=request.user)
             elif action == "assign":
-                assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+                raw = request.POST.get("assignee") or ""
+                assignee = (
+                    User.objects.filter(pk=int(raw)).first()
+                    if raw.isascii() and raw.isdigit() and len(raw) < 19
+                    else None
+                )
                 workflow.case_assign(report=report, user=request.user, assignee=assignee)
             elif action == "triage":
                 workflow.case_transition(report=report, user=request.user, to_status=S.TRIAGE)

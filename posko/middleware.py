@@ -38,6 +38,39 @@ class LanguageMiddleware:
         return response
 
 
+# --- Hostile input (issue 9 item 7): NUL characters are a 400 before any view looks them up ---------------------
+class HostileInputMiddleware:
+    """PostgreSQL text cannot hold a NUL character: a tracking code, a region code or a search with one in the
+    address (or in a plain form post) made the lookup raise, a 500. Refuse it here with the ordinary 400 page
+    (JSON under /api/). Multipart bodies are not read here (the upload views choose their upload handlers
+    before the body is parsed); their text fields go through forms, whose CharFields refuse NUL themselves.
+    Lone surrogates cannot arrive this way: Django decodes addresses and form bodies with replacement
+    characters. JSON bodies are checked by complaints.parsers.StrictJSONParser."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or self._has_nul(request.GET) or self._has_nul(self._form(request)):
+            from complaints.error_views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _form(request):
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method == "POST" and content_type.startswith("application/x-www-form-urlencoded"):
+            return request.POST
+        return None
+
+    @staticmethod
+    def _has_nul(data) -> bool:
+        if not data:
+            return False
+        return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)
+
+
 # --- Faults (issue 11): a database that is down or a full disk is a 503 with Retry-After, not a 500 ---------------
 _FULL = {errno.ENOSPC, errno.EDQUOT}
 

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "posko.middleware.LanguageMiddleware",
+    # NUL characters in the address or a form post are a 400 before any view looks them up (issue 9 item 7).
+    "posko.middleware.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -371,6 +373,18 @@ POSKO_CHROMIUM = env_str("POSKO_CHROMIUM")
 POSKO_TRACK_MAX_FAILURES = env_int("POSKO_TRACK_MAX_FAILURES", 5, minimum=1)
 POSKO_TRACK_WINDOW_SECONDS = env_int("POSKO_TRACK_WINDOW_SECONDS", 900, minimum=1)
 
+# --- The public doors (issue 9 item 4): reports filed per client address, and the bot check ---------------
+# At most POSKO_REPORT_LIMIT reports (web form and API together) from one client address within the window;
+# the next answers 429 and the web form keeps the draft. The address is read as for tracking (proxies above).
+POSKO_REPORT_LIMIT = env_int("POSKO_REPORT_LIMIT", 10, minimum=1)
+POSKO_REPORT_LIMIT_WINDOW_SECONDS = env_int("POSKO_REPORT_LIMIT_WINDOW_SECONDS", 3600, minimum=1)
+# ALTCHA proof of work (complaints/services/botcheck.py): the browser finds a random counter below
+# POSKO_BOT_CHECK_MAX_NUMBER, each try costing POSKO_BOT_CHECK_COST PBKDF2-SHA256 iterations; a challenge
+# is good for POSKO_BOT_CHECK_EXPIRY_SECONDS. On average a browser derives MAX_NUMBER / 2 keys.
+POSKO_BOT_CHECK_COST = env_int("POSKO_BOT_CHECK_COST", 500, minimum=1)
+POSKO_BOT_CHECK_MAX_NUMBER = env_int("POSKO_BOT_CHECK_MAX_NUMBER", 2000, minimum=1)
+POSKO_BOT_CHECK_EXPIRY_SECONDS = env_int("POSKO_BOT_CHECK_EXPIRY_SECONDS", 3600, minimum=60)
+
 # --- Reporter privacy (issue 9) -------------------------------------------------------------------------------
 # Key rings, newest key first (posko/keys.py): the reporter's identity fields are encrypted with
 # POSKO_IDENTITY_KEYS (Fernet), looked up by equality through HMAC-SHA256 columns keyed with
@@ -452,6 +466,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON with NUL characters, lone surrogates or a body that is not an object is a 400 (complaints/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "complaints.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {

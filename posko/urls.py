@@ -22,6 +22,7 @@ complaint_patterns = [
     path("lapor/bukti/", report_views.report_evidence, name="report_evidence"),
     path("lapor/periksa/", report_views.report_check, name="report_check"),
     path("lapor/lanjut/", report_views.report_resume, name="report_resume"),
+    path("lapor/tantangan/", report_views.report_bot_challenge, name="report_bot_challenge"),
     path("lapor/unggah/", report_views.report_upload, name="report_upload"),
     path("lapor/unggah/<uuid:pk>/", report_views.report_upload_part, name="report_upload_part"),
     path("lapor/terima/<str:code>/", views.report_receipt, name="receipt"),

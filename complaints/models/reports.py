@@ -48,6 +48,12 @@ class Report(models.Model):
         PARTICIPANT = "participant", _("Election participant")
         MONITOR = "monitor", _("Accredited election monitor")
 
+    class BotCheck(models.IntegerChoices):
+        # The value orders the triage queue: verified reports first, likely spam last (selectors/cases.py).
+        VERIFIED = 0, _("Verified by the bot check")
+        UNVERIFIED = 1, _("Not verified by the bot check")
+        SPAM = 2, _("Likely spam: a field hidden from people was filled")
+
     class Kind(models.TextChoices):
         LAPORAN = "laporan", _("Report (laporan)")
         INFORMASI_AWAL = "informasi_awal", _("Initial information (informasi awal)")
@@ -86,6 +92,10 @@ class Report(models.Model):
     chronology = models.TextField()
     witnesses = models.TextField(blank=True)
     language = models.CharField(max_length=8, default="id")
+    # How the report passed the public doors' bot check (issue 9 item 4; complaints/services/botcheck.py):
+    # nobody is turned away, an unverified or likely-spam report is only sorted later in the triage queue.
+    # NULL: filed before the check existed, sorted with the verified ones.
+    bot_check = models.PositiveSmallIntegerField(choices=BotCheck.choices, null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,12 +1,14 @@
 """Check your answers and send; resuming a draft by its link; the PIN for the receipt PDF."""
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints import report_steps as steps
 from complaints.forms import ReportSubmission
@@ -20,7 +22,8 @@ from complaints.report_views.common import (
     resume_link,
     session_draft,
 )
-from complaints.services import drafts
+from complaints.services import botcheck, drafts, limits
+from complaints.services.tracking import client_address
 
 # --- Check your answers, and send ---------------------------------------------------------------------------
 
@@ -36,9 +39,23 @@ def report_check(request):
     submission = ReportSubmission(drafts.draft_form_data(draft), None)
     valid = submission.is_valid()
     missing = [s for s in steps.STEP_NAMES if s not in draft.done]
+    limited = None
     if request.method == "POST" and valid and not missing:
+        # Over the per-address limit the page answers 429 and the draft stays as it is: the reporter sends it
+        # again later, nothing typed is lost (issue 9 item 4).
         try:
-            receipt = drafts.draft_submit(draft=draft, submission=submission, language=get_language() or "id")
+            limits.submission_slot_take(client=client_address(request))
+        except limits.SubmissionLimited as exc:
+            limited = exc
+    if request.method == "POST" and valid and not missing and limited is None:
+        verdict = botcheck.bot_check_verify(
+            payload=request.POST.get(botcheck.FIELD, ""),
+            honeypot=request.POST.get(botcheck.HONEYPOT_FIELD, ""),
+        )
+        try:
+            receipt = drafts.draft_submit(
+                draft=draft, submission=submission, language=get_language() or "id", bot_check=verdict
+            )
         except drafts.DraftGone:
             # Sent already (a second press of the button, or another tab): nothing is filed twice.
             request.session.pop(DRAFT_KEY, None)
@@ -61,6 +78,8 @@ def report_check(request):
             for key, messages in submission.errors.items():
                 target = urls[steps.step_of_field(key)] + "#" + steps.field_anchor(key)
                 errors.extend({"href": target, "message": m} for m in messages)
+    if limited is not None:
+        errors.insert(0, {"href": "#send-form", "message": limited.message})
     context = {
         "draft": draft,
         "sub": submission,
@@ -71,8 +90,20 @@ def report_check(request):
         "limits": form_limits(),
         "filing": submission.form.filing_status() if hasattr(submission.form, "cleaned_data") else None,
     }
+    context["honeypot_field"] = botcheck.HONEYPOT_FIELD
     status = 400 if request.method == "POST" else 200
+    if limited is not None:
+        response = render(request, "complaints/report/check.html", context, status=429)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     return render(request, "complaints/report/check.html", context, status=status)
+
+
+@never_cache
+@require_GET
+def report_bot_challenge(request):
+    """A fresh ALTCHA challenge for the widget on the check page (services/botcheck.py)."""
+    return JsonResponse(botcheck.bot_challenge_new())
 
 
 def _answers(draft, submission) -> dict:

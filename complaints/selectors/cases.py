@@ -5,7 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +88,10 @@ def case_queue(user, filters: QueueFilters) -> QuerySet:
         "priority": ["-priority", "created_at", "id"],
         "due": ["due_on", "created_at", "id"],
     }.get(filters.sort, ["created_at", "id"])
-    return qs.order_by(*order)
+    # Whatever the sort, reports that passed the bot check come first, then unverified ones, then likely spam
+    # (issue 9 item 4: nobody is turned away, but a flood of bot reports must not bury the real ones). Reports
+    # filed before the check existed (NULL) count as verified.
+    return qs.order_by(Coalesce("bot_check", Value(Report.BotCheck.VERIFIED)), *order)
 
 
 def queue_page(qs: QuerySet, page: int) -> dict:

@@ -64,7 +64,11 @@ def draft_save_step(*, draft: ReportDraft, step: str, values: dict[str, list[str
     it passed that step's validation; every save pushes the expiry back."""
     if step not in STEPS:
         raise ValueError(step)
-    draft.data[step] = values
+    # PostgreSQL's JSON cannot hold a NUL character: it is dropped from what is kept, while the step's form
+    # still judges (and refuses) what was posted (issue 9 item 7: a 400 with the reason, never a 500).
+    draft.data[step] = {
+        key.replace("\x00", ""): [str(v).replace("\x00", "") for v in items] for key, items in values.items()
+    }
     done = [s for s in draft.done if s != step]
     if valid:
         done.append(step)
@@ -142,9 +146,10 @@ class DraftGone(Exception):
     """The draft was sent (or removed) by another request first."""
 
 
-def draft_submit(*, draft: ReportDraft, submission, language: str) -> intake.Receipt:
+def draft_submit(*, draft: ReportDraft, submission, language: str, bot_check=None) -> intake.Receipt:
     """File the report from a draft whose data validated as one submission, and remove the draft. The draft
-    row is locked first, so two presses of "send" (or two tabs) file one report: the second finds no draft."""
+    row is locked first, so two presses of "send" (or two tabs) file one report: the second finds no draft.
+    `bot_check` is the door's verdict (services/botcheck.py)."""
     with transaction.atomic():
         if not ReportDraft.objects.select_for_update().filter(pk=draft.pk).exists():
             raise DraftGone
@@ -154,6 +159,7 @@ def draft_submit(*, draft: ReportDraft, submission, language: str) -> intake.Rec
             files=submission.evidence_items(),
             links=submission.link_items(),
             language=language,
+            bot_check=bot_check,
         )
         draft_delete(draft)
     return receipt

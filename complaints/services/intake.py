@@ -8,6 +8,7 @@ from django.views.decorators.debug import sensitive_variables
 from complaints import deadlines
 from complaints.models import Accused, Report, ReportEvent
 from complaints.services import codes, registry
+from complaints.services.botcheck import BotCheckResult
 from complaints.timezones import today_in, zone_for_region
 from evidence import services as evidence_services
 
@@ -27,10 +28,19 @@ def report_kind(*, anonymous: bool, late: bool) -> str:
 # Tracebacks in error reports leave out these frames' variables: they hold the reporter's identity and PIN.
 @sensitive_variables()
 def report_submit(
-    *, data: dict, accused: list[dict], files: list[dict], links: list[dict], language: str = "id"
+    *,
+    data: dict,
+    accused: list[dict],
+    files: list[dict],
+    links: list[dict],
+    language: str = "id",
+    bot_check: BotCheckResult | None = None,
 ) -> Receipt:
     """Create a report with its terlapor and evidence from validated input (see ReportSubmission), and queue
-    each evidence item for processing once the transaction has committed."""
+    each evidence item for processing once the transaction has committed. `bot_check` is the door's verdict
+    (services/botcheck.py); without one the report counts as unverified."""
+    if bot_check is None:
+        bot_check = BotCheckResult(Report.BotCheck.UNVERIFIED, "missing")
     election = data["election"]
     # The filing window counts days where the violation happened (Keppres 41/1987: WIB, WITA or WIT).
     today = today_in(zone_for_region(data["incident_region"].code))
@@ -51,6 +61,7 @@ def report_submit(
             deadline=deadline,
             pin=pin,
             salt=salt,
+            bot_check=bot_check,
         )
     return Receipt(report=report, pin=pin)
 
@@ -64,7 +75,7 @@ def _unused_tracking_code() -> str:
 
 
 @sensitive_variables()
-def _create(*, data, accused, files, links, language, late, deadline, pin, salt) -> Report:
+def _create(*, data, accused, files, links, language, late, deadline, pin, salt, bot_check) -> Report:
     report = Report(
         tracking_code=_unused_tracking_code(),
         pin_salt=salt,
@@ -90,6 +101,7 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt)
         chronology=data["chronology"],
         witnesses=data.get("witnesses", ""),
         language=language[:8],
+        bot_check=bot_check.verdict,
     )
     rows = [
         Accused(
@@ -115,7 +127,14 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt)
         row.report = report
         row.person = registry.person_for(nip=row.nip, name=row.name, agency=row.agency)
     Accused.objects.bulk_create(rows)
-    ReportEvent.objects.create(report=report, to_status=Report.Status.SUBMITTED, at=report.created_at)
+    # Why the report is (not) verified stays in its history: "missing" (no JavaScript, or an API client),
+    # "invalid", "expired", "reused", "honeypot" or "solved".
+    ReportEvent.objects.create(
+        report=report,
+        to_status=Report.Status.SUBMITTED,
+        at=report.created_at,
+        data={"bot_check": bot_check.reason},
+    )
     items = []
     position = 0
     for item in files:

@@ -34,6 +34,8 @@ from complaints.timezones import zone_for_region
 S = Report.Status
 R = StaffProfile.Role
 E = ReportEvent.Kind
+# The queue priority's range (the case page's form offers the same): higher comes first.
+PRIORITY_MIN, PRIORITY_MAX = -9, 9
 OPEN = Report.OPEN
 
 
@@ -301,7 +303,14 @@ def case_assign(*, report: Report, user, assignee) -> bool:
 
 @_unless_archived
 def case_set_priority(*, report: Report, user, priority: int) -> bool:
-    """Set the queue priority; False when it already had it (nothing recorded)."""
+    """Set the queue priority (PRIORITY_MIN to PRIORITY_MAX); False when it already had it (nothing
+    recorded)."""
+    # Services check what they are given, whichever door it came through (issue 9 item 7).
+    if type(priority) is not int or not PRIORITY_MIN <= priority <= PRIORITY_MAX:
+        raise ValidationError(
+            _("A priority is a whole number from %(low)d to %(high)d.")
+            % {"low": PRIORITY_MIN, "high": PRIORITY_MAX}
+        )
     if not has_role(user, R.RELAWAN) or (_volunteer_only(user) and report.status not in TRIAGE):
         raise PermissionDenied(_("Volunteers set priorities only while a report is in triage."))
     _require_open(report)
@@ -702,6 +711,10 @@ def assessment_record(
     unchanged, it changes nothing (no event, the decision's date kept)."""
     if not has_role(user, R.STAF):
         raise PermissionDenied(_("The assessment is written by Bawaslu staff."))
+    if decision not in Assessment.Decision.values:
+        raise ValidationError(
+            _("“%(decision)s” is not a decision of an assessment.") % {"decision": decision}
+        )
     if report.status not in (S.ASSESSMENT, S.INVESTIGATION, S.CLARIFICATION):
         raise ValidationError(_("The assessment is written while the case is in assessment."))
     recommended_sanction = sanction_level_checked(recommended_sanction, recommended_sanction_detail)
