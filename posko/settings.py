@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "pgtrigger",  # append-only history as PostgreSQL triggers (issue 9, docs/integrity.md)
     "complaints",
     "evidence",
     "exports",

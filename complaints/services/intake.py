@@ -6,8 +6,8 @@ from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
 from complaints import deadlines
-from complaints.models import Accused, Report, ReportEvent
-from complaints.services import codes, registry
+from complaints.models import Accused, Report
+from complaints.services import codes, history, registry
 from complaints.timezones import today_in, zone_for_region
 from evidence import services as evidence_services
 
@@ -27,10 +27,18 @@ def report_kind(*, anonymous: bool, late: bool) -> str:
 # Tracebacks in error reports leave out these frames' variables: they hold the reporter's identity and PIN.
 @sensitive_variables()
 def report_submit(
-    *, data: dict, accused: list[dict], files: list[dict], links: list[dict], language: str = "id"
+    *,
+    data: dict,
+    accused: list[dict],
+    files: list[dict],
+    links: list[dict],
+    language: str = "id",
+    received_at=None,
 ) -> Receipt:
     """Create a report with its terlapor and evidence from validated input (see ReportSubmission), and queue
-    each evidence item for processing once the transaction has committed."""
+    each evidence item for processing once the transaction has committed. `received_at` back-dates the
+    receipt, for demo data only (complaints.services.demo): its first event is written with that time,
+    because the history cannot be edited afterwards."""
     election = data["election"]
     # The filing window counts days where the violation happened (Keppres 41/1987: WIB, WITA or WIT).
     today = today_in(zone_for_region(data["incident_region"].code))
@@ -51,6 +59,7 @@ def report_submit(
             deadline=deadline,
             pin=pin,
             salt=salt,
+            received_at=received_at,
         )
     return Receipt(report=report, pin=pin)
 
@@ -64,8 +73,9 @@ def _unused_tracking_code() -> str:
 
 
 @sensitive_variables()
-def _create(*, data, accused, files, links, language, late, deadline, pin, salt) -> Report:
+def _create(*, data, accused, files, links, language, late, deadline, pin, salt, received_at) -> Report:
     report = Report(
+        **({"created_at": received_at} if received_at else {}),
         tracking_code=_unused_tracking_code(),
         pin_salt=salt,
         pin_key=codes.pin_key_current(),
@@ -115,7 +125,7 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt)
         row.report = report
         row.person = registry.person_for(nip=row.nip, name=row.name, agency=row.agency)
     Accused.objects.bulk_create(rows)
-    ReportEvent.objects.create(report=report, to_status=Report.Status.SUBMITTED, at=report.created_at)
+    history.event_record(report=report, to_status=Report.Status.SUBMITTED, at=report.created_at)
     items = []
     position = 0
     for item in files:
