@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from complaints import report_steps as steps
 from complaints.forms import ReportSubmission
@@ -28,7 +28,7 @@ from complaints.services import drafts
 # Error reports (500 e-mails, logs) never show what a reporter typed: identity, chronology (issue 9).
 @sensitive_post_parameters()
 @sensitive_variables()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_check(request):
     draft = session_draft(request)
     if draft is None:
@@ -114,7 +114,7 @@ def receipt_pin_for_pdf(request, code: str) -> str:
 
 # The resume code is a secret: error reports never show it (issue 9).
 @sensitive_variables()
-@require_http_methods(["GET"])
+@require_safe
 def report_resume(request):
     """Open a draft by its resume link (kept on the device, or e-mailed) in this browser. An unknown or
     expired code answers 404 and says nothing more."""
