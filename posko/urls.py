@@ -6,7 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
-from complaints import api, report_views, staff_admin_views, staff_api, staff_views, views
+from complaints import api, audit_views, report_views, staff_admin_views, staff_api, staff_views, views
 from evidence import views as evidence_views
 from exports import urls as exports_urls
 from posko.health import healthz
@@ -49,6 +49,7 @@ staff_patterns = [
     # --- Staff side (issue 10): search, approvals, staff and agency management, invitations ---
     path("cari/", staff_views.staff_search, name="search"),
     path("persetujuan/", staff_views.approvals_inbox, name="approvals"),
+    path("audit/", audit_views.audit_trail_view, name="audit"),
     path("pengguna/", staff_admin_views.staff_users, name="users"),
     path("pengguna/<int:pk>/", staff_admin_views.staff_user_edit, name="user_edit"),
     path("pengguna/<int:pk>/<slug:what>/", staff_admin_views.staff_user_state, name="user_state"),

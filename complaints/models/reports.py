@@ -260,6 +260,7 @@ class ReportEvent(models.Model):
         ]
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
+        permissions = [("view_audit", "Can read the audit trail: reveals, original downloads, exports")]
 
     def __str__(self):
         return f"{self.report_id}: {self.from_status or '-'} → {self.to_status}"

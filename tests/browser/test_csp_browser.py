@@ -117,3 +117,6 @@ def test_no_violation_on_the_staff_pages(desk, live_server, client):
     watch.check("case")
     page.goto(url + "/staf/statistik/")
     watch.check("staff statistics")
+    page.goto(url + "/staf/audit/")
+    page.wait_for_selector("#audit-filters")
+    watch.check("audit trail")
