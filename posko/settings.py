@@ -693,6 +693,13 @@ CELERY_BEAT_SCHEDULE["retention-sweep"] = {
     "schedule": crontab(hour=POSKO_RETENTION_HOUR, minute=30),
 }
 CELERY_TASK_ROUTES["complaints.retention_sweep"] = {"queue": POSKO_QUEUE_SWEEP}
+# --- History chains (issue 9, docs/integrity.md): every case's event chain checked each night ---
+POSKO_CHAIN_VERIFY_HOUR = env_int("POSKO_CHAIN_VERIFY_HOUR", 3, minimum=0)
+CELERY_BEAT_SCHEDULE["chain-verify"] = {
+    "task": "complaints.chain_verify",
+    "schedule": crontab(hour=POSKO_CHAIN_VERIFY_HOUR, minute=15),
+}
+CELERY_TASK_ROUTES["complaints.chain_verify"] = {"queue": POSKO_QUEUE_SWEEP}
 # --- Statistics (issue 8): the beat recomputes the public figures, so visitors always find them cached ---
 CELERY_BEAT_SCHEDULE["stats-public-refresh"] = {
     "task": "stats.refresh_public",

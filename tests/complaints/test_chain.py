@@ -175,3 +175,13 @@ def test_the_migration_chains_the_events_written_before_it(transactional_db, ref
     # And the triggers are back: history is append-only again.
     history.event_record(report=report, kind="note", note="keempat")
     assert list(chain_check()) == []
+
+
+def test_the_nightly_task_logs_each_break(case, caplog):
+    from complaints.tasks import chain_verify_task
+
+    assert chain_verify_task() == 0
+    _as_superuser("DELETE FROM complaints_reportevent WHERE report_id = %s AND seq = 2", [case.pk])
+    with caplog.at_level("ERROR", logger="posko.integrity"):
+        assert chain_verify_task() == 1
+    assert f"report {case.pk}, event 3: event(s) 2 missing: deleted" in caplog.text
