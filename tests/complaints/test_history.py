@@ -217,3 +217,21 @@ def test_the_retention_purge_still_removes_a_rejected_report_and_records_it(sett
     assert record.removed["reportevent"] == 2 and record.removed["custody_events"] == 1
     # The exemption ended with the purge.
     assert _refused("DELETE FROM complaints_reportevent WHERE report_id = %s", [kept.pk])
+
+
+def test_the_case_page_shows_the_minutes_version_and_the_earlier_ones(client):
+    officer = staff("officer3", "staf")
+    report = ReportFactory(status="clarification")
+    session = Clarification.objects.create(
+        report=report, scheduled_for=timezone.now(), place="Kantor", created_by=officer
+    )
+    workflow.clarification_minutes(
+        clarification=session, user=officer, minutes="Teks awal berita acara.", files=[]
+    )
+    workflow.clarification_minutes(
+        clarification=session, user=officer, minutes="Teks yang dibetulkan.", files=[]
+    )
+    client.force_login(officer)
+    page = client.get(f"/staf/kasus/{report.pk}/").content.decode()
+    assert "Teks yang dibetulkan." in page and "(versi 2)" in page
+    assert "Teks awal berita acara." in page and "versi 1" in page
