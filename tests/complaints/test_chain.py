@@ -185,3 +185,18 @@ def test_the_nightly_task_logs_each_break(case, caplog):
     with caplog.at_level("ERROR", logger="posko.integrity"):
         assert chain_verify_task() == 1
     assert f"report {case.pk}, event 3: event(s) 2 missing: deleted" in caplog.text
+
+
+def test_a_merge_moves_no_event_and_both_chains_hold(case):
+    """Merging a duplicate into a case writes one new event on each side; each report keeps its own events,
+    so both chains still verify."""
+    duplicate = ReportFactory()
+    history.event_record(report=duplicate, to_status="submitted")
+    volunteer = staff("relawan", "relawan", ["35.74"])
+    workflow.case_merge(duplicate=duplicate, into=case, user=volunteer)
+    assert list(duplicate.events.order_by("seq").values_list("seq", "kind")) == [
+        (1, "transition"),
+        (2, "merge"),
+    ]
+    assert case.events.order_by("seq").last().kind == "merge" and case.events.count() == 5
+    assert list(chain_check()) == []
