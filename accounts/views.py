@@ -79,7 +79,7 @@ def _start_again(request):
 # --- Step two: the code ------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request):
     user = _pending_user(request)
     if user is None:
@@ -121,7 +121,7 @@ def _throttled_message(exc: services.CodeThrottled) -> str:
     return _("Too many wrong codes. Wait a moment and try again.")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrol(request):
     """First sign-in: set up an authenticator app (QR code and the secret as text), confirm it with a code,
     receive recovery codes once."""

@@ -8,6 +8,7 @@ violations: Perbawaslu 7/2022 (Pemilu, "Formulir Model B") and Perbawaslu 8/2020
 
 import uuid
 
+import pgtrigger
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
@@ -166,6 +167,19 @@ class Letter(models.Model):
                 fields=["office", "year", "sequence", "version"], name="letter_unique_number_version"
             )
         ]
+        # Append-only (issue 9), enforced by PostgreSQL: a letter is never changed or deleted; the one thing
+        # written later is when it was e-mailed, once (casefiles.services.notices).
+        triggers = [
+            pgtrigger.ReadOnly(name="letter_read_only", exclude=["emailed_at"]),
+            pgtrigger.Protect(
+                name="letter_emailed_once",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "OLD.emailed_at IS NOT NULL AND OLD.emailed_at IS DISTINCT FROM NEW.emailed_at"
+                ),
+            ),
+            pgtrigger.Protect(name="letter_no_delete", operation=pgtrigger.Delete),
+        ]
 
     def __str__(self):
         return f"{self.number} (v{self.version})" if self.version > 1 else self.number
@@ -299,6 +313,9 @@ class SignedScan(models.Model):
         ordering = ["report", "uploaded_at"]
         verbose_name = _("signed scan")
         verbose_name_plural = _("signed scans")
+        triggers = [
+            pgtrigger.Protect(name="scan_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
 
     def __str__(self):
         return f"{self.form_model}: {self.original_name}"

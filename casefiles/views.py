@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from casefiles.forms import LetterCorrectForm, LetterIssueForm, ScanUploadForm
 from casefiles.models import Letter, SignedScan
@@ -68,12 +68,12 @@ def _documents_page(request, report, *, issue_form=None, scan_form=None, correct
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def letter_issue_view(request, pk: int):
     report = _get_case_for_user(request, pk)
     if not can_issue(request.user):
         raise PermissionDenied
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _documents_page(request, report, status=200)
     form = LetterIssueForm(request.POST, report=report)
     if form.is_valid():
@@ -135,12 +135,12 @@ def letter_correct_view(request, pk: int, letter_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def scan_upload_view(request, pk: int):
     report = _get_case_for_user(request, pk)
     if not can_upload(request.user):
         raise PermissionDenied
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _documents_page(request, report, status=200)
     form = ScanUploadForm(request.POST, request.FILES, report=report)
     if skipped_uploads(request):
@@ -167,7 +167,7 @@ def scan_upload_view(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def letter_download(request, pk: int, letter_id):
     report = _get_case_for_user(request, pk)
     if not request.user.has_perm("casefiles.view_letter"):
@@ -176,12 +176,13 @@ def letter_download(request, pk: int, letter_id):
     response = _attachment(
         letter.file, content_type="application/pdf", filename=safe_filename(f"surat-{letter}.pdf")
     )
-    document_downloaded(report=report, user=request.user, document=letter, kind="letter")
+    if request.method == "GET":  # a HEAD hands nothing out (posko.middleware): nothing to record
+        document_downloaded(report=report, user=request.user, document=letter, kind="letter")
     return response
 
 
 @login_required
-@require_GET
+@require_safe
 def scan_download(request, pk: int, scan_id):
     report = _get_case_for_user(request, pk)
     if not request.user.has_perm("casefiles.view_signedscan"):
@@ -193,11 +194,12 @@ def scan_download(request, pk: int, scan_id):
     response = _attachment(
         scan.file, content_type=scan.content_type, filename=safe_filename(f"pindaian-{scan.pk}.{extension}")
     )
-    document_downloaded(report=report, user=request.user, document=scan, kind="scan")
+    if request.method == "GET":
+        document_downloaded(report=report, user=request.user, document=scan, kind="scan")
     return response
 
 
-@require_GET
+@require_safe
 def reporter_letter_download(request, letter_id):
     """A reporter downloads a letter addressed to them, after proving code and PIN on /lacak/ (the same session
     proof the answer form uses). Anyone else: 404, whatever the letter's id."""

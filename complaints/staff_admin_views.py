@@ -82,7 +82,7 @@ def _regions_text(profile) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_users(request):
     """Every staff member with role, jurisdiction and state; the invitation form."""
     _admin_or_403(request)
@@ -133,7 +133,7 @@ def staff_users(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_user_edit(request, pk: int):
     _admin_or_403(request)
     person = get_object_or_404(User.objects.select_related("posko"), pk=pk, posko__isnull=False)
@@ -233,7 +233,7 @@ class SetPasswordForm(forms.Form):
         return data
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invite_accept(request, token: str):
     """The invitee chooses their password through the link of the invitation (works once, until it expires)."""
     invite = staffing.invite_for_token(token)
@@ -290,7 +290,7 @@ def _agency_save(request, form):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def agencies(request):
     """The agencies that receive referrals, with their periods, and a form to add one."""
     _admin_or_403(request)
@@ -312,7 +312,7 @@ def agencies(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def agency_edit(request, pk: int):
     _admin_or_403(request)
     agency = get_object_or_404(ReferralAgency, pk=pk)

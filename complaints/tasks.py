@@ -39,3 +39,19 @@ def draft_cleanup_task() -> int:
     from complaints.services import drafts
 
     return drafts.draft_cleanup()
+
+
+@shared_task(name="complaints.chain_verify", ignore_result=True)
+def chain_verify_task() -> int:
+    """The nightly check of every case's event chain (docs/integrity.md): each break is logged as an error,
+    which reaches whoever watches the logs and the error mail. Returns the number of breaks."""
+    import logging
+
+    from complaints.selectors.chain import chain_check
+
+    log = logging.getLogger("posko.integrity")
+    breaks = 0
+    for found in chain_check():
+        breaks += 1
+        log.error("history chain broken: %s", found)
+    return breaks

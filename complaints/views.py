@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from complaints import deadlines, receipts, selectors, widgets
 from complaints.models import Message, Report
@@ -73,7 +73,7 @@ def report_receipt_pdf(request, code: str):
 
 @sensitive_post_parameters()
 @sensitive_variables()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_track_view(request):
     context = {"code": "", "failed": False, "throttled": False}
     status = 200
@@ -183,7 +183,7 @@ def report_answer(request):
     return _track_result(request, report, answer_form=form, status=400)
 
 
-@require_GET
+@require_safe
 def region_picker(request):
     """The picker re-rendered for a choice (htmx). `name` is the field, `levels` how deep it goes."""
     name = request.GET.get("name", "")

@@ -2,6 +2,7 @@
 
 import uuid
 
+import pgtrigger
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +103,24 @@ class Evidence(models.Model):
         permissions = [
             ("view_original", "Can open and download original evidence files"),
             ("reprocess_evidence", "Can process a failed evidence item again"),
+        ]
+        # What was received stays what was received (issue 9): the client's file name and the receipt time
+        # never change, and the SHA-256 and size never change once the pipeline's hash step recorded them
+        # (before that, preflight may correct the size to what storage holds). Processing fields (status,
+        # steps, metadata, derived copies) still change. Deleted only by the retention purge.
+        triggers = [
+            pgtrigger.Protect(
+                name="evidence_intake_fixed",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "OLD.original_name IS DISTINCT FROM NEW.original_name"
+                    " OR OLD.created_at IS DISTINCT FROM NEW.created_at"
+                    " OR OLD.report_id IS DISTINCT FROM NEW.report_id"
+                    " OR (OLD.sha256 <> '' AND (OLD.sha256 IS DISTINCT FROM NEW.sha256"
+                    " OR OLD.size IS DISTINCT FROM NEW.size))"
+                ),
+            ),
+            pgtrigger.Protect(name="evidence_no_delete", operation=pgtrigger.Delete),
         ]
 
     def __str__(self):
@@ -255,6 +274,10 @@ class CustodyEvent(models.Model):
         ordering = ["evidence", "at"]
         verbose_name = _("custody event")
         verbose_name_plural = _("custody events")
+        # Append-only (issue 9): refused by PostgreSQL, except for the retention purge of rejected reports.
+        triggers = [
+            pgtrigger.Protect(name="custody_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.evidence_id}"

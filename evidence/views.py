@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from evidence import services
 from evidence.access import can_open_originals, capture_for_user, evidence_for_user
@@ -77,7 +77,7 @@ def _file_response(
 
 
 @login_required
-@require_GET
+@require_safe
 def evidence_copy(request, pk, which: str):
     item = evidence_for_user(request, pk)
     field_file = {"view": item.viewing_copy, "thumb": item.thumbnail}[which]
@@ -103,7 +103,7 @@ class ReasonForm(forms.Form):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def evidence_original(request, pk):
     """GET asks for a reason; POST with a reason records the custody event, then sends the original as an
     attachment of unspecified type, so no browser renders it."""
@@ -133,7 +133,7 @@ def evidence_original(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def capture_screenshot(request, pk):
     capture = capture_for_user(request, pk)
     return _file_response(
@@ -146,7 +146,7 @@ def capture_screenshot(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def capture_warc(request, pk):
     capture = capture_for_user(request, pk)  # already checked the user may see this report
     if not can_open_originals(request.user):
@@ -187,7 +187,7 @@ class ReprocessForm(forms.Form):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def evidence_reprocess(request, pk):
     """GET asks for a reason; POST with a reason processes a failed item again (for staff with
     `evidence.reprocess_evidence`: staf and koordinator), recorded in the chain of custody."""

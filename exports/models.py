@@ -2,6 +2,7 @@
 
 import uuid
 
+import pgtrigger
 from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
@@ -36,6 +37,24 @@ class ExportKey(models.Model):
 
     def __str__(self):
         return self.fingerprint[:16]
+
+
+# What an export request says once made: never changed afterwards (the trigger below).
+HISTORY_FIELDS = [
+    "id",
+    "kind",
+    "report",
+    "requested_by",
+    "requested_at",
+    "reason",
+    "include_identity",
+    "language",
+    "filters",
+    "scope",
+    "client_address",
+    "user_agent",
+    "filename",
+]
 
 
 class Export(models.Model):
@@ -104,6 +123,14 @@ class Export(models.Model):
         permissions = [
             ("export_case", "Can export case bundles and case files"),
             ("export_recap", "Can export recaps of the queue"),
+        ]
+        # The record of who asked for what, when and why is history (issue 9): PostgreSQL refuses to change
+        # it or to delete an export. The worker still writes the build's progress and outcome (status,
+        # attempts, times, counts, file, size, sha256, key, error) and expiry empties `file`
+        # (exports.services.build and records).
+        triggers = [
+            pgtrigger.ReadOnly(name="export_request_fixed", fields=HISTORY_FIELDS),
+            pgtrigger.Protect(name="export_no_delete", operation=pgtrigger.Delete),
         ]
 
     def __str__(self):

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from complaints.selectors import cases as case_selectors
 from complaints.services import access
@@ -74,7 +74,7 @@ def _get_export_for_user(request, pk) -> Export:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_export_create(request, pk: int):
     """The case page's export form posts here. Errors come back on a page of their own, with what was typed."""
     _staff_or_404(request)
@@ -107,7 +107,7 @@ def case_export_create(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def recap_export_create(request):
     """A recap of the queue with the filters it was showing (they come along as hidden fields)."""
     _staff_or_404(request)
@@ -138,7 +138,7 @@ def recap_export_create(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def export_detail(request, pk):
     """The export's page. While it is being built: a refresh every few seconds without JavaScript, htmx
     polling of the status fragment with it."""
@@ -148,14 +148,14 @@ def export_detail(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def export_list(request):
     _staff_or_404(request)
     return render(request, "exports/list.html", {"exports": selectors.exports_of_user(request.user)[:50]})
 
 
 @login_required
-@require_GET
+@require_safe
 def export_download(request, pk):
     """The file, as an attachment, while it has not expired; a case export handed out is on the timeline."""
     export = _get_export_for_user(request, pk)
@@ -168,14 +168,15 @@ def export_download(request, pk):
         filename=export.filename,
         private_cache=False,
     )
-    services.export_downloaded(export=export, user=request.user)
+    if request.method == "GET":  # a HEAD hands nothing out (posko.middleware): nothing to record
+        services.export_downloaded(export=export, user=request.user)
     return response
 
 
 # --- Public: the keys that sign bundles -----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=300)
 def public_key(request):
     """The current export key (PEM): what `openssl pkeyutl -verify -pubin -inkey` needs."""
@@ -184,7 +185,7 @@ def public_key(request):
     return HttpResponse(key.public_pem, content_type="application/x-pem-file; charset=utf-8")
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=300)
 def public_keys(request):
     """Every key that ever signed a bundle, with the period it was used in, and the current one."""

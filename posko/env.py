@@ -56,3 +56,13 @@ def proxy_networks(name: str) -> tuple:
                 f"{name} must list IP addresses or networks such as 10.0.0.5 or 172.16.0.0/12, got {item!r}"
             ) from None
     return tuple(networks)
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL, as a Content-Security-Policy source."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        raise ImproperlyConfigured(f"Expected an absolute URL, got {url!r}")
+    return f"{parts.scheme}://{parts.netloc}"

@@ -148,3 +148,24 @@ def server_error(request):
     if cause:
         return unavailable_response(request, cause)
     return defaults.server_error(request)
+
+
+# --- Security headers (issue 9, item 5; docs/integrity.md) ----------------------------------------------------
+class SecurityHeadersMiddleware:
+    """Adds Permissions-Policy (Django has no setting for it), and answers HEAD without a body: the view runs
+    as for GET, so HEAD gives GET's status and headers, but nothing is read or sent after them (a streamed
+    download is closed unread), whatever the server in front does."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.POSKO_PERMISSIONS_POLICY)
+        if request.method == "HEAD":
+            if response.streaming:
+                response.close()
+                response.streaming_content = []
+            else:
+                response.content = b""
+        return response

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
-from posko.env import env_bool, env_int, env_list, env_str, proxy_networks
+from posko.env import env_bool, env_int, env_list, env_str, origin_of, proxy_networks
 from posko.keys import FERNET, SECRET, key_ring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "pgtrigger",  # append-only history as PostgreSQL triggers (issue 9, docs/integrity.md)
     "complaints",
     "evidence",
     "exports",
@@ -53,6 +55,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Issue 9, item 5: Content-Security-Policy, Permissions-Policy, and HEAD answered without a body.
+    "csp.middleware.CSPMiddleware",
+    "posko.middleware.SecurityHeadersMiddleware",
     # Issue 11: request ids and metrics first (they see every request); outages become 503s.
     "posko.observability.RequestIdMiddleware",
     "posko.observability.MetricsMiddleware",
@@ -446,6 +451,51 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind TLS (issue 9, item 5; docs/integrity.md): browsers are told to use HTTPS only (HSTS, a year by
+# default), and a plain-HTTP request is redirected, except the health check and metrics that the container
+# and the metrics collector ask for over plain HTTP inside the host.
+BEHIND_TLS = not DEBUG and env_bool("SECURE_PROXY_SSL", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if BEHIND_TLS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is for whoever holds the registrable domain (bawaslu.go.id) to decide and cannot be undone
+# quickly: off unless set, and its deploy warning silenced below.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", BEHIND_TLS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^metrics$"]
+SILENCED_SYSTEM_CHECKS += ["security.W021"]
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and frames only from the portal itself, no inline
+# script or style, no plugins, never framed. Pages that hand out stored files set their own, stricter policy
+# (a sandbox: evidence.views, casefiles.views), which the middleware leaves as it is.
+_CSP_FORM_TARGETS = [SELF]
+if POSKO_EVIDENCE_DOWNLOADS == "presigned":
+    # The reason form for an original answers with a redirect to the object store's presigned URL, and
+    # form-action covers where a form's answer redirects to.
+    _CSP_FORM_TARGETS.append(
+        origin_of(POSKO_S3_PUBLIC_ENDPOINT_URL or POSKO_S3_ENDPOINT_URL or "https://*.amazonaws.com")
+    )
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap draws form controls' arrows and checks as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": _CSP_FORM_TARGETS,
+        "frame-ancestors": [NONE],
+    }
+}
+# Features no page uses are switched off for the page and anything it embeds. The report form takes photos
+# and videos as files (a phone's file picker opens its own camera app), and the place as text: no page asks
+# for the camera, the microphone or the location (static/js).
+POSKO_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "midi=(), accelerometer=(), gyroscope=(), magnetometer=(), display-capture=(), browsing-topics=()"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -670,6 +720,13 @@ CELERY_BEAT_SCHEDULE["retention-sweep"] = {
     "schedule": crontab(hour=POSKO_RETENTION_HOUR, minute=30),
 }
 CELERY_TASK_ROUTES["complaints.retention_sweep"] = {"queue": POSKO_QUEUE_SWEEP}
+# --- History chains (issue 9, docs/integrity.md): every case's event chain checked each night ---
+POSKO_CHAIN_VERIFY_HOUR = env_int("POSKO_CHAIN_VERIFY_HOUR", 3, minimum=0)
+CELERY_BEAT_SCHEDULE["chain-verify"] = {
+    "task": "complaints.chain_verify",
+    "schedule": crontab(hour=POSKO_CHAIN_VERIFY_HOUR, minute=15),
+}
+CELERY_TASK_ROUTES["complaints.chain_verify"] = {"queue": POSKO_QUEUE_SWEEP}
 # --- Statistics (issue 8): the beat recomputes the public figures, so visitors always find them cached ---
 CELERY_BEAT_SCHEDULE["stats-public-refresh"] = {
     "task": "stats.refresh_public",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from complaints.models import Region, StaffProfile
 from complaints.services.access import has_role, role_of
@@ -52,7 +52,7 @@ def _staff_figures(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def staff_stats(request):
     form, filters, figures = _staff_figures(request)
     query = {k: v for k, v in request.GET.items() if k in form.fields and v}
@@ -102,7 +102,7 @@ def _region_path(code: str) -> list[tuple[str, str]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def staff_stats_csv(request, table: str):
     _form, _filters, figures = _staff_figures(request)
     found = figures["tables"].get(table)
@@ -178,7 +178,7 @@ def public_tables(figures: dict) -> list[dict]:
     return shown
 
 
-@require_GET
+@require_safe
 def public_stats(request):
     figures = public_figures()
     return render(
@@ -198,7 +198,7 @@ def _open_data(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def public_data_json(request):
     figures = public_figures()
     data = {
@@ -214,7 +214,7 @@ def public_data_json(request):
     return _open_data(JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1}))
 
 
-@require_GET
+@require_safe
 def public_data_csv(request):
     figures = public_figures()
     out = io.StringIO()

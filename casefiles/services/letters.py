@@ -26,6 +26,7 @@ from casefiles.selectors import office_for_report, template_for
 from casefiles.selectors.casefile import logo_png, office_block
 from complaints.models import Accused, Clarification, Report, ReportEvent
 from complaints.selectors import region_path
+from complaints.services.history import event_record
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ def _store(letter: Letter, pdf: bytes) -> None:
 
 
 def _record(report, user, action: str, letter: Letter, note: str) -> None:
-    ReportEvent.objects.create(
+    event_record(
         report=report,
         actor=user,
         kind=ReportEvent.Kind.EXPORT,
@@ -436,7 +437,7 @@ def letter_correct(*, letter: Letter, user, reason: str) -> Letter:
 
 def document_downloaded(*, report: Report, user, document, kind: str) -> None:
     """Record on the case's timeline that staff took a copy of a letter or scan (who, when, which, its hash)."""
-    ReportEvent.objects.create(
+    event_record(
         report=report,
         actor=user,
         kind=ReportEvent.Kind.EXPORT,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from casefiles.models import FormModel, Letter, SignedScan
 from complaints.models import Report, ReportEvent
+from complaints.services.history import event_record
 
 # Accepted scans, recognised from their first bytes (never from the client's name or declared type).
 SIGNATURES = [
@@ -69,7 +70,7 @@ def scan_upload(
         scan.file.save("scan", upload, save=False)  # named from ids: letters/scans/<report>/<scan uuid>
         try:
             scan.save(force_insert=True)
-            ReportEvent.objects.create(
+            event_record(
                 report=report,
                 actor=user,
                 kind=ReportEvent.Kind.NOTE,

@@ -1,13 +1,14 @@
 from complaints.models.drafts import ReportDraft
 from complaints.models.privacy import RetentionRecord
 from complaints.models.reference import Election, Region, SanctionDetail, ViolationCategory
-from complaints.models.reports import Accused, Report, ReportEvent
+from complaints.models.reports import Accused, Report, ReportChain, ReportEvent
 from complaints.models.staffing import StaffInvite
 from complaints.models.workflow import (
     Assessment,
     Clarification,
     ClarificationAttachment,
     Message,
+    MinutesVersion,
     Person,
     Referral,
     ReferralAgency,
@@ -21,11 +22,13 @@ __all__ = [
     "ClarificationAttachment",
     "Election",
     "Message",
+    "MinutesVersion",
     "Person",
     "Referral",
     "ReferralAgency",
     "Region",
     "Report",
+    "ReportChain",
     "ReportDraft",
     "ReportEvent",
     "RetentionRecord",

@@ -1,5 +1,6 @@
 """Citizen reports (which become cases), their terlapor and their history."""
 
+import pgtrigger
 from django.core.validators import EmailValidator
 from django.db import models
 from django.utils import timezone
@@ -244,9 +245,25 @@ class ReportEvent(models.Model):
     to_status = models.CharField(max_length=16, blank=True)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The hash chain (issue 9, docs/integrity.md): the event's place on its case (1, 2, 3, ...) and the SHA-256
+    # of the previous event's chain_hash followed by this event's fields, written by
+    # complaints.services.history.event_record. `manage.py chain_verify` recomputes every case's chain.
+    seq = models.PositiveIntegerField(default=0, editable=False)
+    chain_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["report", "at", "id"]
+        constraints = [
+            # Two writers that read the same head would give two events the same place: refused here, so the
+            # chain can never fork even if the lock in event_record were bypassed.
+            models.UniqueConstraint(fields=["report", "seq"], name="event_unique_seq"),
+        ]
+        # History nobody can edit (issue 9): PostgreSQL refuses UPDATE and DELETE on events. Only the
+        # retention purge of rejected reports removes them (complaints.services.retention, under
+        # pgtrigger.ignore), and it writes a RetentionRecord of what it removed.
+        triggers = [
+            pgtrigger.Protect(name="event_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
         # Statistics (issue 8): a report's first move out of "received", which the time to triage measures.
         indexes = [
             models.Index(
@@ -257,6 +274,36 @@ class ReportEvent(models.Model):
         ]
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
+        permissions = [("view_audit", "Can read the audit trail: reveals, original downloads, exports")]
 
     def __str__(self):
         return f"{self.report_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class ReportChain(models.Model):
+    """The head of a case's event chain: how many events it has and the chain_hash of the last one. Kept apart
+    from Report, so a save of a stale Report instance can never move it back; its row is also the lock that
+    serialises writers of one case's events (complaints.services.history). A deleted last event, which the
+    chain alone would not show, shows here: the head no longer matches."""
+
+    report = models.OneToOneField(Report, primary_key=True, on_delete=models.CASCADE, related_name="chain")
+    seq = models.PositiveIntegerField(default=0)
+    head = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("event chain")
+        verbose_name_plural = _("event chains")
+        # The head only moves forward, one event at a time, and is removed only with its case by the purge.
+        triggers = [
+            pgtrigger.Protect(
+                name="chain_forward_only",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "NEW.seq IS DISTINCT FROM OLD.seq + 1 OR NEW.report_id IS DISTINCT FROM OLD.report_id"
+                ),
+            ),
+            pgtrigger.Protect(name="chain_no_delete", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self):
+        return f"{self.report_id}: {self.seq} {self.head[:12]}"

@@ -3,6 +3,7 @@ assessment, the referral to the competent agency, and the registry of reported c
 
 import datetime as dt
 
+import pgtrigger
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +108,35 @@ class Clarification(models.Model):
 
     def __str__(self):
         return f"{self.report} {self.scheduled_for:%Y-%m-%d}"
+
+
+class MinutesVersion(models.Model):
+    """One version of a clarification's minutes (berita acara), append-only (issue 9): a correction is a new
+    version, and every earlier text stays as it was recorded, with who recorded it and when. The latest is
+    also kept on Clarification.minutes for the pages that show only the current text."""
+
+    clarification = models.ForeignKey(
+        Clarification, on_delete=models.CASCADE, related_name="minutes_versions"
+    )
+    version = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the text (UTF-8)")
+    recorded_by = models.ForeignKey("auth.User", null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["clarification", "version"]
+        verbose_name = _("minutes version")
+        verbose_name_plural = _("minutes versions")
+        constraints = [
+            models.UniqueConstraint(fields=["clarification", "version"], name="minutes_unique_version"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="minutes_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self):
+        return f"{self.clarification_id} v{self.version}"
 
 
 def minutes_path(instance: "ClarificationAttachment", filename: str) -> str:

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from complaints import report_steps as steps
 from complaints.forms import ReportSubmission
@@ -31,7 +31,7 @@ from complaints.services.tracking import client_address
 # Error reports (500 e-mails, logs) never show what a reporter typed: identity, chronology (issue 9).
 @sensitive_post_parameters()
 @sensitive_variables()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_check(request):
     draft = session_draft(request)
     if draft is None:
@@ -100,7 +100,7 @@ def report_check(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def report_bot_challenge(request):
     """A fresh ALTCHA challenge for the widget on the check page (services/botcheck.py)."""
     return JsonResponse(botcheck.bot_challenge_new())
@@ -145,7 +145,7 @@ def receipt_pin_for_pdf(request, code: str) -> str:
 
 # The resume code is a secret: error reports never show it (issue 9).
 @sensitive_variables()
-@require_http_methods(["GET"])
+@require_safe
 def report_resume(request):
     """Open a draft by its resume link (kept on the device, or e-mailed) in this browser. An unknown or
     expired code answers 404 and says nothing more."""

@@ -28,10 +28,10 @@ from evidence.uploadhandlers import skipped_uploads
 # Error reports (500 e-mails, logs) never show what a reporter typed: identity, chronology (issue 9).
 @sensitive_post_parameters()
 @sensitive_variables()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_evidence(request):
     draft = session_draft(request)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         links = steps.links_formset(saved_values(draft, "evidence"))
         return _render_evidence(request, draft, links, {})
     action = request.POST.get("_action", "continue")

@@ -26,11 +26,11 @@ from complaints.tasks import draft_resume_email_task
 # Error reports (500 e-mails, logs) never show what a reporter typed: identity, chronology (issue 9).
 @sensitive_post_parameters()
 @sensitive_variables()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_create(request):
     """Step 1, at /lapor/: anonymous or identified, and how to reach the reporter."""
     draft = session_draft(request)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         values = saved_values(draft, "about")
         form = steps.AboutForm(steps.as_querydict(values)) if values is not None else steps.AboutForm()
         return render_step(request, "about", draft, {"form": form, "errors": []})
@@ -56,10 +56,10 @@ def report_create(request):
 # Error reports (500 e-mails, logs) never show what a reporter typed: identity, chronology (issue 9).
 @sensitive_post_parameters()
 @sensitive_variables()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_accused(request):
     draft = session_draft(request)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         formset = steps.accused_formset(saved_values(draft, "accused"))
         return render_step(request, "accused", draft, {"formset": formset, "errors": []})
     values = steps.values_of("accused", request.POST)
@@ -88,10 +88,10 @@ def report_accused(request):
 # Error reports (500 e-mails, logs) never show what a reporter typed: identity, chronology (issue 9).
 @sensitive_post_parameters()
 @sensitive_variables()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_incident(request):
     draft = session_draft(request)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         values = saved_values(draft, "incident")
         form = steps.IncidentForm(steps.as_querydict(values)) if values is not None else steps.IncidentForm()
         if values is not None:

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Accused, Message, Report, ReportEvent
+from complaints.models import Accused, Message, MinutesVersion, Report, ReportEvent
 from complaints.services.access import has_role, reports_for_user
 from complaints.timezones import due_before_today_q, report_zone, today_in
 from evidence.access import can_see_location
@@ -146,6 +146,10 @@ def case_for_user(user, pk: int) -> Report | None:
             Prefetch("events", queryset=ReportEvent.objects.select_related("actor").order_by("-at", "-id")),
             Prefetch("messages", queryset=Message.objects.select_related("author")),
             "clarifications__attachments",
+            Prefetch(
+                "clarifications__minutes_versions",
+                queryset=MinutesVersion.objects.select_related("recorded_by").order_by("-version"),
+            ),
             Prefetch("supporting_reports", queryset=Report.objects.prefetch_related("evidence")),
         )
         .filter(pk=pk)

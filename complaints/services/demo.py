@@ -13,8 +13,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw
 
-from complaints.models import Election, Region, Report, ReportEvent, ViolationCategory
-from complaints.services import intake, workflow
+from complaints.models import Election, Region, Report, ViolationCategory
+from complaints.services import history, intake, workflow
 from complaints.services.staff import staff_save
 from evidence import services as evidence_services
 
@@ -209,11 +209,13 @@ def demo_reports_ensure(*, count: int = 50, seed: int = 2024) -> int:
             if rng.random() < 0.6
             else []
         )
+        # Back-date the report into the election it is about, as if it had been filed then.
+        filed = timezone.make_aware(dt.datetime.combine(known, dt.time(9 + index % 8, index % 60)))
         with override_settings(POSKO_ARCHIVE_LINKS=False), transaction.atomic():
-            receipt = intake.report_submit(data=data, accused=accused, files=files, links=links)
+            receipt = intake.report_submit(
+                data=data, accused=accused, files=files, links=links, received_at=filed
+            )
             report = receipt.report
-            # Back-date the report into the election it is about, as if it had been filed then.
-            filed = timezone.make_aware(dt.datetime.combine(known, dt.time(9 + index % 8, index % 60)))
             status = rng.choice(STATUSES)
             Report.objects.filter(pk=report.pk).update(
                 created_at=filed,
@@ -222,9 +224,8 @@ def demo_reports_ensure(*, count: int = 50, seed: int = 2024) -> int:
                 late=False,
                 kind=intake.report_kind(anonymous=anonymous, late=False),
             )
-            ReportEvent.objects.filter(report=report).update(at=filed)
             if status != "submitted":
-                ReportEvent.objects.create(
+                history.event_record(
                     report=report,
                     at=filed + dt.timedelta(days=1),
                     from_status="submitted",

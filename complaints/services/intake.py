@@ -6,8 +6,8 @@ from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
 from complaints import deadlines
-from complaints.models import Accused, Report, ReportEvent
-from complaints.services import codes, registry
+from complaints.models import Accused, Report
+from complaints.services import codes, history, registry
 from complaints.services.botcheck import BotCheckResult
 from complaints.timezones import today_in, zone_for_region
 from evidence import services as evidence_services
@@ -35,10 +35,13 @@ def report_submit(
     links: list[dict],
     language: str = "id",
     bot_check: BotCheckResult | None = None,
+    received_at=None,
 ) -> Receipt:
     """Create a report with its terlapor and evidence from validated input (see ReportSubmission), and queue
     each evidence item for processing once the transaction has committed. `bot_check` is the door's verdict
-    (services/botcheck.py); without one the report counts as unverified."""
+    (services/botcheck.py); without one the report counts as unverified. `received_at` back-dates the
+    receipt, for demo data only (complaints.services.demo): its first event is written with that time,
+    because the history cannot be edited afterwards."""
     if bot_check is None:
         bot_check = BotCheckResult(Report.BotCheck.UNVERIFIED, "missing")
     election = data["election"]
@@ -62,6 +65,7 @@ def report_submit(
             pin=pin,
             salt=salt,
             bot_check=bot_check,
+            received_at=received_at,
         )
     return Receipt(report=report, pin=pin)
 
@@ -75,8 +79,11 @@ def _unused_tracking_code() -> str:
 
 
 @sensitive_variables()
-def _create(*, data, accused, files, links, language, late, deadline, pin, salt, bot_check) -> Report:
+def _create(
+    *, data, accused, files, links, language, late, deadline, pin, salt, bot_check, received_at
+) -> Report:
     report = Report(
+        **({"created_at": received_at} if received_at else {}),
         tracking_code=_unused_tracking_code(),
         pin_salt=salt,
         pin_key=codes.pin_key_current(),
@@ -129,7 +136,7 @@ def _create(*, data, accused, files, links, language, late, deadline, pin, salt,
     Accused.objects.bulk_create(rows)
     # Why the report is (not) verified stays in its history: "missing" (no JavaScript, or an API client),
     # "invalid", "expired", "reused", "honeypot" or "solved".
-    ReportEvent.objects.create(
+    history.event_record(
         report=report,
         to_status=Report.Status.SUBMITTED,
         at=report.created_at,

@@ -28,6 +28,7 @@ import datetime as dt
 import logging
 from collections import Counter
 
+import pgtrigger
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models import Q
@@ -37,10 +38,22 @@ from django.utils import timezone
 from complaints.fields import EncryptedTextField
 from complaints.models import Person, Report, ReportEvent, RetentionRecord
 from complaints.models.privacy import tracking_code_digest
+from complaints.services import history
 from evidence.models import CustodyEvent
 
 log = logging.getLogger(__name__)
 S = Report.Status
+
+# The append-only triggers (issue 9, docs/integrity.md) the purge alone may pass: a rejected report's events,
+# chain head, minutes versions, evidence rows and their custody records go with it. Each purge writes a
+# RetentionRecord of what it removed, so the removal itself stays on record.
+PURGE_EXEMPT = (
+    "complaints.ReportEvent:event_append_only",
+    "complaints.ReportChain:chain_no_delete",
+    "complaints.MinutesVersion:minutes_append_only",
+    "evidence.Evidence:evidence_no_delete",
+    "evidence.CustodyEvent:custody_append_only",
+)
 ARCHIVABLE = (S.CLOSED, S.STOPPED)
 
 
@@ -85,7 +98,7 @@ def report_purge(*, report_id: int, now: dt.datetime | None = None) -> list[Rete
     now = now or timezone.now()
     files: list = []
     records = []
-    with transaction.atomic():
+    with transaction.atomic(), pgtrigger.ignore(*PURGE_EXEMPT):
         report = purge_due(now).select_for_update().filter(pk=report_id).first()
         if report is None:
             return []
@@ -171,7 +184,7 @@ def case_archive(*, report_id: int, now: dt.datetime | None = None) -> list[Rete
                 setattr(report, name, "")
             report.archived_at = now
             report.save(update_fields=[*identity, *hashes, "archived_at"])
-            ReportEvent.objects.create(
+            history.event_record(
                 report=report,
                 kind=ReportEvent.Kind.ARCHIVE,
                 at=now,

@@ -33,6 +33,8 @@ ADMIN_PERMISSIONS = [
     *_crud("knox.authtoken", ("view", "add", "delete")),
     *_crud("axes.accessattempt", ("view", "delete")),
     "accounts.view_signinevent",
+    # The audit trail (/staf/audit/), of every jurisdiction: an admin answers for the whole portal.
+    "complaints.view_audit",
     # The office's letterhead, numbering and letter texts, and the form models of signed scans (issue 8).
     *_crud("casefiles.office"),
     *_crud("casefiles.lettertemplate"),
@@ -86,6 +88,8 @@ ROLE_PERMISSIONS = {
         "complaints.reveal_reporter",
         "complaints.register_case",
         "complaints.approve_referral",
+        # The audit trail of the jurisdiction (/staf/audit/): who revealed, opened originals, exported.
+        "complaints.view_audit",
         "evidence.reprocess_evidence",
         "exports.export_case",
         "exports.export_recap",

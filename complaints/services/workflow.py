@@ -28,6 +28,7 @@ from complaints.models import (
     SanctionDetail,
     StaffProfile,
 )
+from complaints.services import history
 from complaints.services.access import CASE_ROLES, has_role, report_visible, role_of
 from complaints.timezones import zone_for_region
 
@@ -154,7 +155,7 @@ def _refusal(report: Report, user, to_status: str) -> str:
 
 
 def _event(report, user, kind, note="", data=None, from_status="", to_status="") -> ReportEvent:
-    return ReportEvent.objects.create(
+    return history.event_record(
         report=report,
         actor=user,
         kind=kind,
@@ -620,11 +621,12 @@ def _clarification_create(
 def clarification_minutes(
     *, clarification: Clarification, user, minutes: str, files: list, token: str = ""
 ) -> Clarification:
-    """Record the berita acara and its attachments (hashed, stored privately). The same minutes saved again
+    """Record the berita acara and its attachments (hashed, stored privately). A changed text is a new
+    MinutesVersion (append-only, issue 9): earlier versions stay as recorded. The same minutes saved again
     without files, or a form posted twice, change nothing."""
     import hashlib
 
-    from complaints.models import ClarificationAttachment
+    from complaints.models import ClarificationAttachment, MinutesVersion
 
     if not has_role(user, R.STAF):
         raise PermissionDenied(_("Minutes are recorded by Bawaslu staff."))
@@ -638,7 +640,20 @@ def clarification_minutes(
         clarification.changed = False
         return clarification
     with transaction.atomic():
-        clarification.minutes = minutes.strip()
+        # The clarification row is the lock that numbers its versions without gaps or duplicates.
+        Clarification.objects.select_for_update().filter(pk=clarification.pk).exists()
+        text = minutes.strip()
+        version = None
+        if clarification.minutes != text:
+            latest = clarification.minutes_versions.order_by("-version").first()
+            version = MinutesVersion.objects.create(
+                clarification=clarification,
+                version=(latest.version if latest else 0) + 1,
+                text=text,
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+                recorded_by=user,
+            )
+        clarification.minutes = text
         clarification.minutes_recorded_at = timezone.now()
         clarification.save(update_fields=["minutes", "minutes_recorded_at"])
         for upload in files:
@@ -662,6 +677,7 @@ def clarification_minutes(
             data={
                 "clarification": clarification.pk,
                 "action": "minutes",
+                **({"version": version.version, "sha256": version.sha256} if version else {}),
                 "files": len(files),
                 **({"token": token} if token else {}),
             },

@@ -56,4 +56,5 @@ def staff_counts(context) -> dict:
     return {
         "approvals": approvals_count(user) if has_role(user, R.KOORDINATOR) else None,
         "is_admin": role_of(user) == R.ADMIN,
+        "audit": user.has_perm("complaints.view_audit"),
     }

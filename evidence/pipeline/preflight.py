@@ -19,6 +19,12 @@ def run(ctx: Context) -> str:
         size = storage.size(name)
     except OSError as exc:
         raise TransientFailure(f"Storage could not be read: {exc.__class__.__name__}") from exc
+    if item.sha256 and item.size is not None and size != item.size:
+        # Hashed before (a re-run): what was received is fixed, by the database too (docs/integrity.md), so a
+        # different size means the stored bytes were altered.
+        raise PermanentFailure(
+            f"The original's size changed since it was first recorded ({item.size} bytes)."
+        )
     if size == 0:
         raise Rejected("The file is empty (0 bytes).")
     # The intake limit applies again here, in case the limit was lowered or the row was written otherwise.

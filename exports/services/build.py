@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from complaints.models import ReportEvent
+from complaints.services.history import event_record
 from evidence.models import CustodyEvent
 from exports import bundle, casefile, keys, recaps
 from exports.models import Export, export_path
@@ -148,7 +149,7 @@ def _done(export: Export, stream: StreamedFile, progress: _Progress, **fields) -
 
 def _timeline(export: Export, stream: StreamedFile, **data) -> None:
     assert export.report is not None, "only exports of one case go on its timeline"
-    ReportEvent.objects.create(
+    event_record(
         report=export.report,
         kind=ReportEvent.Kind.EXPORT,
         actor=export.requested_by,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from complaints.models import Report, ReportEvent, StaffProfile
 from complaints.services import access
+from complaints.services.history import event_record
 from exports.models import Export
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def evidence_alarm(export: Export, exc) -> ReportEvent:
     assert report is not None, "only a case's bundle reads stored evidence"
     entry = exc.entry
     with translation.override("id"):
-        event = ReportEvent.objects.create(
+        event = event_record(
             report=report,
             kind=ReportEvent.Kind.ALARM,
             actor=None,
@@ -77,7 +78,7 @@ def export_downloaded(*, export: Export, user) -> None:
         "action": "download",
         "sha256": export.sha256,
     }
-    ReportEvent.objects.create(
+    event_record(
         report_id=export.report_id,
         kind=ReportEvent.Kind.EXPORT,
         actor=user,
@@ -85,7 +86,7 @@ def export_downloaded(*, export: Export, user) -> None:
         data=data,
     )
     if export.include_identity and user.pk != export.requested_by_id:
-        ReportEvent.objects.create(
+        event_record(
             report_id=export.report_id,
             kind=ReportEvent.Kind.REVEAL,
             actor=user,

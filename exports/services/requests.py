@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from complaints.models import Election, Report, ReportEvent, ViolationCategory
 from complaints.selectors.cases import QueueFilters
 from complaints.services import access
+from complaints.services.history import event_record
 from evidence.custody import MIN_REASON
 from evidence.models import Evidence
 from exports import bundle
@@ -121,7 +122,7 @@ def export_request_case(
         export.save()
         if include_identity:
             # The identity leaves the portal in this file: that is a reveal, logged as one.
-            ReportEvent.objects.create(
+            event_record(
                 report=report,
                 kind=ReportEvent.Kind.REVEAL,
                 actor=user,
