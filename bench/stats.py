@@ -47,17 +47,20 @@ def seed_workflow() -> None:
         # Idempotent: what an earlier run added goes first.
         cur.execute("DELETE FROM complaints_referral")
         cur.execute("DELETE FROM complaints_assessment")
-        cur.execute("DELETE FROM complaints_reportevent")
+        # Events are append-only (PostgreSQL triggers refuse DELETE row by row); TRUNCATE empties the table of a
+        # bench database that holds nothing else worth keeping.
+        cur.execute("TRUNCATE complaints_reportevent")
         cur.execute(
             "UPDATE complaints_report SET registered_at = NULL, case_number = NULL, assigned_to_id = NULL"
         )
         # The first move out of "received", by a volunteer, 10 minutes to about 3 days after receipt.
         cur.execute(f"""
-            INSERT INTO complaints_reportevent (report_id, kind, at, actor_id, from_status, to_status, note, data)
+            INSERT INTO complaints_reportevent (report_id, kind, at, actor_id, from_status, to_status, note, data, seq,
+                chain_hash)
             SELECT id, 'transition', created_at + ((10 + (id * 7919) % 4300) || ' minutes')::interval,
                    ({volunteers})[1 + id % 3], 'submitted',
                    CASE WHEN status = 'rejected' THEN 'rejected' WHEN status = 'needs_info' THEN 'needs_info'
-                        ELSE 'triage' END, '', '{{}}'
+                        ELSE 'triage' END, '', '{{}}', 1, ''
             FROM complaints_report WHERE status <> 'submitted'""")
         # Registration: from investigation onwards, half a day to five days after receipt.
         cur.execute("""
@@ -65,8 +68,9 @@ def seed_workflow() -> None:
                    case_number = 'BENCH/' || id
             WHERE status IN ('investigation', 'clarification', 'assessment', 'referred', 'closed')""")
         cur.execute(f"""
-            INSERT INTO complaints_reportevent (report_id, kind, at, actor_id, from_status, to_status, note, data)
-            SELECT id, 'transition', registered_at, ({volunteers})[1 + id % 3], 'triage', 'investigation', '', '{{}}'
+            INSERT INTO complaints_reportevent (report_id, kind, at, actor_id, from_status, to_status, note, data, seq,
+                chain_hash)
+            SELECT id, 'transition', registered_at, ({volunteers})[1 + id % 3], 'triage', 'investigation', '', '{{}}', 2, ''
             FROM complaints_report WHERE registered_at IS NOT NULL""")
         # The kajian's decision: 1 to 12 days after registration (so some miss the legal deadline).
         cur.execute(f"""
@@ -77,8 +81,9 @@ def seed_workflow() -> None:
                    ({officers})[1 + id % 2], registered_at + ((20 + (id * 17) % 270) || ' hours')::interval
             FROM complaints_report WHERE status IN ('assessment', 'referred', 'closed')""")
         cur.execute(f"""
-            INSERT INTO complaints_reportevent (report_id, kind, at, actor_id, from_status, to_status, note, data)
-            SELECT report_id, 'assessment', decided_at, ({officers})[1 + report_id % 2], '', '', '', '{{}}'
+            INSERT INTO complaints_reportevent (report_id, kind, at, actor_id, from_status, to_status, note, data, seq,
+                chain_hash)
+            SELECT report_id, 'assessment', decided_at, ({officers})[1 + report_id % 2], '', '', '', '{{}}', 3, ''
             FROM complaints_assessment""")
         # Referral: sent 0 to 6 days after the decision; closed ones got the agency's outcome 5 to 95 days on.
         cur.execute("""
