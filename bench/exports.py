@@ -100,12 +100,12 @@ def make_case(user, n_files: int, total_mb: int):
         incident_region=region,
         incident_place="Kantor Kecamatan",
         chronology="Camat berfoto bersama calon dengan simbol dua jari.",
-        case_number=f"BENCH/{int(time.time())}",
+        case_number=f"BENCH/{time.time_ns()}",
         province_code="35",
         regency_code="35.74",
     )
     report.accused.create(name="Budi Santoso", nip="198001012005011002", position="Camat", agency="Pemkot")
-    size = total_mb * 1024 * 1024 // n_files
+    size = total_mb * 1024 * 1024 // max(n_files, 1)
     kinds = ["video", "photo", "document"]
     for i in range(n_files):
         item = Evidence(report=report, position=i, kind=kinds[i % 3], original_name=f"bukti-{i:03d}.bin")
@@ -292,8 +292,7 @@ def bench_pdf(user, results: dict) -> None:
     from casefiles.services import casefile_render
     from evidence.models import Evidence
 
-    report = make_case(user, 1, 1)
-    Evidence.objects.filter(report=report).delete()
+    report = make_case(user, 0, 0)  # no originals: the 100 photos below (evidence rows cannot be deleted)
     for i in range(100):
         buf = io.BytesIO()
         Image.new("RGB", (256, 192), ((i * 37) % 255, 90, 160)).save(buf, "JPEG", quality=80)
