@@ -152,6 +152,7 @@ class CaseList(StaffAPIView):
             **STAFF_ERRORS,
         },
         summary="Cases in your jurisdiction (staff)",
+        operation_id="v1_cases_list",  # not derived: the detail's GET would take the same name
     )
     def get(self, request):
         p = request.query_params

@@ -493,7 +493,7 @@ CONTENT_SECURITY_POLICY = {
 # and videos as files (a phone's file picker opens its own camera app), and the place as text: no page asks
 # for the camera, the microphone or the location (static/js).
 POSKO_PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
     "midi=(), accelerometer=(), gyroscope=(), magnetometer=(), display-capture=(), browsing-topics=()"
 )
 

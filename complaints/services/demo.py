@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw
 
 from complaints.models import Election, Region, Report, ViolationCategory
-from complaints.services import history, intake, workflow
+from complaints.services import botcheck, history, intake, workflow
 from complaints.services.staff import staff_save
 from evidence import services as evidence_services
 
@@ -212,8 +212,15 @@ def demo_reports_ensure(*, count: int = 50, seed: int = 2024) -> int:
         # Back-date the report into the election it is about, as if it had been filed then.
         filed = timezone.make_aware(dt.datetime.combine(known, dt.time(9 + index % 8, index % 60)))
         with override_settings(POSKO_ARCHIVE_LINKS=False), transaction.atomic():
+            # Most demo reports came through the form with the bot check solved; every seventh did not (no
+            # JavaScript, or an API client), as in real traffic.
+            verdict = (
+                botcheck.BotCheckResult(Report.BotCheck.UNVERIFIED, "missing")
+                if index % 7 == 3
+                else botcheck.BotCheckResult(Report.BotCheck.VERIFIED, "solved")
+            )
             receipt = intake.report_submit(
-                data=data, accused=accused, files=files, links=links, received_at=filed
+                data=data, accused=accused, files=files, links=links, received_at=filed, bot_check=verdict
             )
             report = receipt.report
             status = rng.choice(STATUSES)
