@@ -12,22 +12,15 @@ from django.core.cache import cache
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from complaints.services.tracking import RetryLater
+
 log = logging.getLogger(__name__)
 
 
-class SubmissionLimited(Exception):
+class SubmissionLimited(RetryLater):
     """This address filed its POSKO_REPORT_LIMIT reports in the window; it may file again at `until`."""
 
-    def __init__(self, until: dt.datetime | None = None):
-        super().__init__(until)
-        self.until = until
-
-    @property
-    def retry_after(self) -> int:
-        """Seconds until `until`, for the Retry-After header (at least 1)."""
-        if self.until is None:
-            return settings.POSKO_REPORT_LIMIT_WINDOW_SECONDS
-        return max(1, int((self.until - timezone.now()).total_seconds()) + 1)
+    window_setting = "POSKO_REPORT_LIMIT_WINDOW_SECONDS"
 
     @property
     def message(self) -> str:

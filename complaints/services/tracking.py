@@ -20,8 +20,11 @@ from complaints.services import codes
 log = logging.getLogger(__name__)
 
 
-class TrackingThrottled(Exception):
-    """Too many failed attempts from this client, or for this tracking code; try again at `until`."""
+class RetryLater(Exception):
+    """A door refused for a while (a throttle or a limit): try again at `until`, or after the whole window
+    (the setting named by `window_setting`) when the cache could not say when."""
+
+    window_setting = ""
 
     def __init__(self, until: dt.datetime | None = None):
         super().__init__(until)
@@ -31,8 +34,14 @@ class TrackingThrottled(Exception):
     def retry_after(self) -> int:
         """Seconds until `until`, for the Retry-After header (at least 1)."""
         if self.until is None:
-            return settings.POSKO_TRACK_WINDOW_SECONDS
+            return getattr(settings, self.window_setting)
         return max(1, int((self.until - timezone.now()).total_seconds()) + 1)
+
+
+class TrackingThrottled(RetryLater):
+    """Too many failed attempts from this client, or for this tracking code; try again at `until`."""
+
+    window_setting = "POSKO_TRACK_WINDOW_SECONDS"
 
 
 def throttled_message(until: dt.datetime | None) -> str:
