@@ -112,3 +112,25 @@ def test_the_case_page_on_a_phone(desk, live_server, cases):
     clean(phone, "case page at 360 px")
     phone.goto(live_server.url + "/staf/")
     clean(phone, "queue at 360 px")
+
+
+def test_the_statistics_and_audit_pages_have_no_serious_accessibility_issue(desk, live_server, cases):
+    """The staff statistics (charts and tables), the audit trail with a reveal on it, and the public figures."""
+    workflow.identity_reveal(
+        report=cases["triage"], user=cases["people"]["ketua"], reason="Undangan klarifikasi"
+    )
+    url = live_server.url
+    coordinator = desk("ketua")
+    coordinator.goto(url + "/staf/statistik/")
+    assert coordinator.locator("svg[role=img]").count() > 0  # the charts are there to be checked
+    clean(coordinator, "staff statistics")
+    coordinator.goto(url + "/staf/audit/")
+    assert coordinator.locator("table tbody tr").count() >= 1
+    clean(coordinator, "audit trail")
+    citizen = desk()
+    citizen.goto(url + "/statistik/")
+    clean(citizen, "public statistics")
+    phone = desk(width=360, height=740)
+    phone.goto(url + "/statistik/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    clean(phone, "public statistics at 360 px")
