@@ -10,7 +10,6 @@ import uuid
 
 import pgtrigger
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -29,7 +28,9 @@ from casefiles.placeholders import (
 def _private_storage():
     # Letters, scans and logos live with the evidence: private, never under a URL, served only by views that
     # check who asks (and on object storage when evidence moves there).
-    return storages["evidence"]
+    from evidence.storage import evidence_storage  # lazy: fields follow STORAGES when it changes
+
+    return evidence_storage
 
 
 def logo_path(instance: "Office", filename: str) -> str:

@@ -39,14 +39,16 @@ def _file_response(
     filename: str,
     private_cache: bool,
     size: int | None = None,
+    hand_over: bool = True,
 ):
     """The file streamed from the storage in blocks (never read whole), or, for downloads when
     POSKO_EVIDENCE_DOWNLOADS is "presigned" and the storage is S3, a redirect to a presigned URL valid for
     POSKO_PRESIGNED_SECONDS that makes the object store hand it over as an attachment. Callers check access
-    and write the custody record first."""
+    and write the custody record first. `hand_over=False` (a HEAD) never makes a presigned URL: the answer
+    carries the file's headers, not a way to fetch it, so that nothing leaves unrecorded."""
     if not field_file:
         raise Http404
-    if attachment and settings.POSKO_EVIDENCE_DOWNLOADS == "presigned":
+    if attachment and hand_over and settings.POSKO_EVIDENCE_DOWNLOADS == "presigned":
         url = presigned_url(
             field_file.storage,
             field_file.name,

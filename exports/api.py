@@ -205,12 +205,15 @@ class ExportFile(StaffAPIView):
         export = selectors.export_for_user(request.user, pk)
         if export is None or not export.downloadable:
             raise Http404
+        handed_over = request.method == "GET"  # DRF answers HEAD with this method too
         response = _file_response(
             export.file,
             content_type=CONTENT_TYPES[export.kind],
             attachment=True,
             filename=export.filename,
             private_cache=False,
+            hand_over=handed_over,
         )
-        services.export_downloaded(export=export, user=request.user)
+        if handed_over:
+            services.export_downloaded(export=export, user=request.user)
         return response

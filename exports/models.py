@@ -3,7 +3,6 @@
 import uuid
 
 import pgtrigger
-from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 def _private_storage():
     # The same private storage as the evidence: never served by URL, handed out only by the download view.
-    return storages["evidence"]
+    from evidence.storage import evidence_storage  # lazy: fields follow STORAGES when it changes
+
+    return evidence_storage
 
 
 def export_path(instance: "Export", filename: str) -> str:

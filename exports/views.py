@@ -167,6 +167,7 @@ def export_download(request, pk):
         attachment=True,
         filename=export.filename,
         private_cache=False,
+        hand_over=request.method == "GET",  # a HEAD gets the headers, never a presigned URL
     )
     if request.method == "GET":  # a HEAD hands nothing out (posko.middleware): nothing to record
         services.export_downloaded(export=export, user=request.user)

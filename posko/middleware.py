@@ -154,7 +154,7 @@ def server_error(request):
 class SecurityHeadersMiddleware:
     """Adds Permissions-Policy (Django has no setting for it), and answers HEAD without a body: the view runs
     as for GET, so HEAD gives GET's status and headers, but nothing is read or sent after them (a streamed
-    download is closed unread), whatever the server in front does."""
+    download is left unread and closed with the response), whatever the server in front does."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -164,7 +164,9 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", settings.POSKO_PERMISSIONS_POLICY)
         if request.method == "HEAD":
             if response.streaming:
-                response.close()
+                # Unread: the file stays among the response's resource closers, which the server's close()
+                # runs when the request ends. Closing here would send request_finished before the outer
+                # middleware are done (it closes the database connection under them).
                 response.streaming_content = []
             else:
                 response.content = b""

@@ -63,7 +63,7 @@ def _cases(user, filters: AuditFilters):
     if filters.case:
         term = filters.case.strip()
         match = Q(case_number__iexact=term) | Q(tracking_code__iexact=term)
-        if term.isdigit():
+        if term.isascii() and term.isdigit() and len(term) <= 18:  # "²" is a digit to Python, not to int()
             match |= Q(pk=int(term))
         reports = reports.filter(match)
     return reports

@@ -4,8 +4,11 @@ one must be the head the case's ReportChain recorded. What the triggers cannot s
 disable them) shows here: a deleted event leaves a gap or a head that no longer matches, an edited one a hash
 that no longer matches."""
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from django.db import connection, transaction
 
 from complaints.models import ReportChain, ReportEvent
 from complaints.services.history import event_chain_hash
@@ -80,6 +83,19 @@ def _one(report_id: int, events: list[ReportEvent], chain: ReportChain | None) -
         )
 
 
+@contextlib.contextmanager
+def _snapshot():
+    """One REPEATABLE READ transaction on PostgreSQL (the command and the nightly task run outside any
+    transaction); inside a caller's transaction, that transaction's view."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 def chain_check(*, report_ids=None, result: ChainCheck | None = None) -> Iterator[ChainBreak]:
     """Every break in the chains of the given reports (all by default), in report order. `result` counts
     what was checked."""
@@ -87,10 +103,11 @@ def chain_check(*, report_ids=None, result: ChainCheck | None = None) -> Iterato
     ids = _report_ids(report_ids)
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        chains = {c.report_id: c for c in ReportChain.objects.filter(report_id__in=batch)}
         events: dict[int, list[ReportEvent]] = {pk: [] for pk in batch}
-        for event in ReportEvent.objects.filter(report_id__in=batch).only(*FIELDS).order_by("seq", "id"):
-            events[event.report_id].append(event)
+        with _snapshot():  # heads and events as of one moment: an event written meanwhile is no break
+            chains = {c.report_id: c for c in ReportChain.objects.filter(report_id__in=batch)}
+            for event in ReportEvent.objects.filter(report_id__in=batch).only(*FIELDS).order_by("seq", "id"):
+                events[event.report_id].append(event)
         for report_id in batch:
             result.reports += 1
             result.events += len(events[report_id])

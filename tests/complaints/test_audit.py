@@ -62,6 +62,11 @@ def test_the_coordinator_reads_the_trail_of_their_jurisdiction(client, trail):
     for unseen in ("Klarifikasi saksi DKI.", f"Unduh asli {trail['there'].pk}.", "Rekap DKI.", "petugas_dki"):
         assert unseen not in page
     assert 'id="nav-audit"' in page
+    # A reveal is listed by who, when and why, never with what it revealed.
+    here = trail["here"]
+    for identity in (here.reporter_email, here.reporter_name, here.reporter_nik, here.reporter_phone):
+        assert not identity or identity not in client.get(URL).content.decode()
+    assert here.reporter_email == "siti@example.org" and here.reporter_name
 
 
 def test_filters_by_person_case_and_dates(client, trail):
@@ -81,6 +86,11 @@ def test_filters_by_person_case_and_dates(client, trail):
     assert 'id="audit-empty"' in _rows(client.get(URL, {"until": yesterday}))
     # Another jurisdiction's case named outright is still not shown.
     assert "Klarifikasi saksi DKI." not in _rows(client.get(URL, {"case": trail["there"].tracking_code}))
+    # A case by its id; digits Python knows but int() does not, and ids no database holds: empty, not 500.
+    assert "Perlu menghubungi pelapor." in _rows(client.get(URL, {"case": str(trail["here"].pk)}))
+    for odd in ("²", "٣", "99999999999999999999999"):
+        response = client.get(URL, {"case": odd})
+        assert response.status_code == 200 and 'id="audit-empty"' in response.content.decode()
 
 
 def test_officers_and_volunteers_are_refused(client, trail):

@@ -360,3 +360,26 @@ def test_the_api_schema_lists_the_export_endpoints(client):
     schema = client.get(reverse("schema")).content.decode()
     for path in ("/api/v1/cases/{id}/exports/", "/api/v1/exports/", "/api/v1/exports/{id}/"):
         assert path in schema
+
+
+def test_a_head_on_an_export_hands_nothing_out_and_records_nothing(client, people, case, settings, store):
+    """HEAD is answered wherever GET is, but on a download it carries the file's headers only: never a
+    presigned URL to fetch the file with, and no download on the case's timeline."""
+    settings.POSKO_EVIDENCE_DOWNLOADS = "presigned"
+    export = finished(
+        services.export_request_case(user=people["officer"], report=case, kind="bundle", reason=REASON)
+    )
+    page_url = reverse("exports:download", args=[export.pk])
+    api_url = reverse("exports_api:file", args=[export.pk])
+    before = ReportEvent.objects.filter(report=case).count()
+    signed_in(client, people["officer"])
+    for head in (client.head(page_url), api(client, people["officer"], "head", api_url)):
+        assert head.status_code == 200 and "Location" not in head
+        assert head["Content-Disposition"].startswith("attachment")
+    assert ReportEvent.objects.filter(report=case).count() == before
+    got = signed_in(client, people["officer"]).get(page_url)
+    if store.name == "s3":  # the object store hands the file over
+        assert got.status_code == 302 and got["Location"].startswith(store.endpoint)
+    else:
+        assert got.status_code == 200
+    assert ReportEvent.objects.filter(report=case).count() == before + 1
