@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,10 @@ from evidence.models import DuplicateMatch, Evidence
 S = Report.Status
 TRIAGE_STATUSES = [S.SUBMITTED, S.TRIAGE, S.NEEDS_INFO]
 PAGE_SIZE = 50
+
+
+# Reports nobody has triaged yet: where the bot check's mark orders the queue.
+UNTRIAGED = (Report.Status.SUBMITTED, Report.Status.TRIAGE, Report.Status.NEEDS_INFO)
 
 
 @dataclass
@@ -88,10 +92,16 @@ def case_queue(user, filters: QueueFilters) -> QuerySet:
         "priority": ["-priority", "created_at", "id"],
         "due": ["due_on", "created_at", "id"],
     }.get(filters.sort, ["created_at", "id"])
-    # Whatever the sort, reports that passed the bot check come first, then unverified ones, then likely spam
-    # (issue 9 item 4: nobody is turned away, but a flood of bot reports must not bury the real ones). Reports
-    # filed before the check existed (NULL) count as verified.
-    return qs.order_by(Coalesce("bot_check", Value(Report.BotCheck.VERIFIED)), *order)
+    # In triage, whatever the sort, reports that passed the bot check come first, then unverified ones, then
+    # likely spam (issue 9 item 4: nobody is turned away, but a flood of bot reports must not bury the real
+    # ones). Once a person has looked at a report (past triage) the mark no longer orders it: the legal
+    # deadlines do. Reports filed before the check existed (NULL) count as verified.
+    verified = Value(Report.BotCheck.VERIFIED)
+    untriaged = Case(
+        When(status__in=UNTRIAGED, then=Coalesce("bot_check", verified)),
+        default=verified,
+    )
+    return qs.order_by(untriaged, *order)
 
 
 def queue_page(qs: QuerySet, page: int) -> dict:

@@ -118,6 +118,10 @@ def test_the_queue_puts_verified_reports_first_and_likely_spam_last(officer):
     # Within a group the chosen sort holds.
     newest = [r.pk for r in case_queue(officer, QueueFilters(status="open", sort="newest"))]
     assert newest[:2] == [verified.pk, before.pk]
+    # Past triage a person has looked at the report: the mark no longer orders it.
+    Report.objects.filter(pk__in=[spam.pk, unverified.pk]).update(status=Report.Status.INVESTIGATION)
+    oldest = [r.pk for r in case_queue(officer, QueueFilters(status="open", sort="oldest"))]
+    assert oldest == [spam.pk, unverified.pk, before.pk, verified.pk]
 
 
 @pytest.mark.parametrize(
