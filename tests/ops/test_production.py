@@ -237,6 +237,9 @@ def _live_flow(deployment: Deployment, site: Site, tmp_path):
     assert css, "no fingerprinted stylesheet: static files are not the collected ones"
     asset = deployment.https("GET", css.group(1), headers={"Accept-Encoding": "gzip"})
     assert asset.status_code == 200 and "immutable" in asset.headers["Cache-Control"]
+    # One HSTS header on pages and on static files alike (requests joins repeated headers with a comma).
+    for response in (home, asset):
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert deployment.https("GET", "/metrics").status_code == 404
     direct = f"http://127.0.0.1:{deployment.web.port}/metrics"
     assert "posko_queue_length" in requests.get(direct, timeout=10).text
