@@ -381,7 +381,9 @@ POSKO_TRACK_WINDOW_SECONDS = env_int("POSKO_TRACK_WINDOW_SECONDS", 900, minimum=
 # --- The public doors (issue 9 item 4): reports filed per client address, and the bot check ---------------
 # At most POSKO_REPORT_LIMIT reports (web form and API together) from one client address within the window;
 # the next answers 429 and the web form keeps the draft. The address is read as for tracking (proxies above).
-POSKO_REPORT_LIMIT = env_int("POSKO_REPORT_LIMIT", 10, minimum=1)
+# 30 an hour: Indonesian mobile carriers put many subscribers behind one IPv4 address (carrier-grade NAT), and
+# on a polling day a village's reporters may share it; a flood from one address is still slowed.
+POSKO_REPORT_LIMIT = env_int("POSKO_REPORT_LIMIT", 30, minimum=1)
 POSKO_REPORT_LIMIT_WINDOW_SECONDS = env_int("POSKO_REPORT_LIMIT_WINDOW_SECONDS", 3600, minimum=1)
 # ALTCHA proof of work (complaints/services/botcheck.py): the browser finds a random counter below
 # POSKO_BOT_CHECK_MAX_NUMBER, each try costing POSKO_BOT_CHECK_COST PBKDF2-SHA256 iterations; a challenge
