@@ -90,3 +90,54 @@ def stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+# --- An S3-compatible server of the benchmark's own (moto's server mode, as bin/test starts for the tests) ------
+S3_CREDENTIALS = {"aws_access_key_id": "posko-bench", "aws_secret_access_key": "posko-bench-secret"}
+
+
+def s3_start(log: Path) -> tuple[subprocess.Popen, str]:
+    """Starts moto's S3 server on a free port of loopback; returns the process (stop it with stop()) and its
+    endpoint URL."""
+    port = free_port()
+    moto = Path(PY).parent / "moto_server"
+    proc = subprocess.Popen(  # noqa: S603
+        [str(moto), "-H", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT,
+        stdout=open(log, "wb"),  # noqa: SIM115
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"moto_server ended (see {log})") from None
+            time.sleep(0.2)
+    else:
+        stop(proc)
+        raise RuntimeError(f"moto_server does not answer on port {port}")
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def s3_client(endpoint: str):
+    import boto3
+
+    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **S3_CREDENTIALS)
+
+
+def s3_use(env: dict, endpoint: str, bucket: str) -> None:
+    """Creates `bucket` on the server and points the portal's evidence storage at it (the POSKO_S3_* settings
+    an operator sets, docs/operations.md)."""
+    s3_client(endpoint).create_bucket(Bucket=bucket)
+    env.update(
+        {
+            "POSKO_S3_BUCKET": bucket,
+            "POSKO_S3_ENDPOINT_URL": endpoint,
+            "POSKO_S3_REGION": "us-east-1",
+            "POSKO_S3_ACCESS_KEY_ID": S3_CREDENTIALS["aws_access_key_id"],
+            "POSKO_S3_SECRET_ACCESS_KEY": S3_CREDENTIALS["aws_secret_access_key"],
+        }
+    )
