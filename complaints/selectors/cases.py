@@ -5,12 +5,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Accused, Message, MinutesVersion, Report, ReportEvent
+from complaints.models.reports import queue_mark
 from complaints.services.access import has_role, reports_for_user
 from complaints.timezones import due_before_today_q, report_zone, today_in
 from evidence.access import can_see_location
@@ -19,10 +19,6 @@ from evidence.models import DuplicateMatch, Evidence
 S = Report.Status
 TRIAGE_STATUSES = [S.SUBMITTED, S.TRIAGE, S.NEEDS_INFO]
 PAGE_SIZE = 50
-
-
-# Reports nobody has triaged yet: where the bot check's mark orders the queue.
-UNTRIAGED = (Report.Status.SUBMITTED, Report.Status.TRIAGE, Report.Status.NEEDS_INFO)
 
 
 @dataclass
@@ -96,12 +92,7 @@ def case_queue(user, filters: QueueFilters) -> QuerySet:
     # likely spam (issue 9 item 4: nobody is turned away, but a flood of bot reports must not bury the real
     # ones). Once a person has looked at a report (past triage) the mark no longer orders it: the legal
     # deadlines do. Reports filed before the check existed (NULL) count as verified.
-    verified = Value(Report.BotCheck.VERIFIED)
-    untriaged = Case(
-        When(status__in=UNTRIAGED, then=Coalesce("bot_check", verified)),
-        default=verified,
-    )
-    return qs.order_by(untriaged, *order)
+    return qs.order_by(queue_mark(), *order)
 
 
 def queue_page(qs: QuerySet, page: int) -> dict:
