@@ -7,6 +7,7 @@ Never the reporter's identity: no reporter field is read at all. The columns are
 docs/exports.md; keep the two in step.
 """
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -381,36 +382,37 @@ def _chunk_read(qs: QuerySet, after: tuple | None, chunk_rows: int, known_region
 
 
 def _chunks(qs: QuerySet, chunk_rows: int, regions: "_Regions", language_en: bool) -> Iterator[dict]:
-    """The chunks in order. On PostgreSQL outside a transaction (the export task), the next chunk is read by a
-    second thread, on a connection of its own, while this one turns the current chunk into rows: the
+    """The chunks in order, each read while the one before it becomes rows. On PostgreSQL outside a
+    transaction (the export task) the read runs in a second thread, on a connection of its own, so the
     database's time and Python's overlap (psycopg2 lets go of the GIL while it waits). Inside a transaction
-    (tests, or a caller's atomic block) a second connection would not see the same data, so chunks are read
-    one after the other there."""
-    threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-    if not threaded:
-        after = None
-        while True:
-            got = _chunk_read(qs, after, chunk_rows, regions.names, language_en)
-            if not got["chunk"]:
-                return
-            yield got
-            if len(got["chunk"]) < chunk_rows:
-                return
-            last = got["chunk"][-1]
-            after = (last["created_at"], last["id"])
-
+    (tests, or a caller's atomic block) a second connection would not see the same data, so the read runs
+    here, one chunk after the other."""
     import concurrent.futures
 
     from django.db import connections
 
     def read(after, known):
+        return _chunk_read(qs, after, chunk_rows, known, language_en)
+
+    def read_in_thread(after, known):
         try:
-            return _chunk_read(qs, after, chunk_rows, known, language_en)
+            return read(after, known)
         finally:
             connections.close_all()  # this thread's own connection
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(read, None, set(regions.names))
+    threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with (
+        concurrent.futures.ThreadPoolExecutor(max_workers=1) if threaded else contextlib.nullcontext() as pool
+    ):
+
+        def submit(after, known) -> concurrent.futures.Future:
+            if pool is not None:
+                return pool.submit(read_in_thread, after, known)
+            done: concurrent.futures.Future = concurrent.futures.Future()
+            done.set_result(read(after, known))
+            return done
+
+        pending = submit(None, set(regions.names))
         while True:
             got = pending.result()
             if not got["chunk"]:
@@ -418,8 +420,7 @@ def _chunks(qs: QuerySet, chunk_rows: int, regions: "_Regions", language_en: boo
             full = len(got["chunk"]) == chunk_rows
             if full:
                 last = got["chunk"][-1]
-                known = set(regions.names) | set(got["regions"])
-                pending = pool.submit(read, (last["created_at"], last["id"]), known)
+                pending = submit((last["created_at"], last["id"]), set(regions.names) | set(got["regions"]))
             yield got
             if not full:
                 return

@@ -158,19 +158,20 @@ class IdentityFilter(logging.Filter):
         return True
 
 
-class MaskingFormatter(logging.Formatter):
-    """The text log format, with identity masked in tracebacks (IdentityFilter masks the message)."""
+class _MaskedTracebacks:
+    """Identity masked in the tracebacks a formatter renders (IdentityFilter masks the message)."""
 
     def formatException(self, ei):  # noqa: N802 - logging's name
-        return mask_identity(super().formatException(ei))
+        return mask_identity(super().formatException(ei))  # type: ignore[misc]
 
 
-class MaskingJsonFormatter(JsonFormatter):
-    """JSON log lines (python-json-logger), with identity masked in tracebacks: this formatter renders
-    exc_info itself rather than the filter's exc_text."""
+class MaskingFormatter(_MaskedTracebacks, logging.Formatter):
+    """The text log format."""
 
-    def formatException(self, ei):  # noqa: N802 - logging's name
-        return mask_identity(super().formatException(ei))
+
+class MaskingJsonFormatter(_MaskedTracebacks, JsonFormatter):
+    """JSON log lines (python-json-logger), which render exc_info themselves rather than the filter's
+    exc_text."""
 
 
 # --- Metrics ----------------------------------------------------------------------------------------------------------

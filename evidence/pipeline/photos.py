@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -10,18 +11,15 @@ from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 from evidence.pipeline.base import Rejected
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False
-_heif_registered = False
 
 
+@functools.cache
 def _heif_register() -> None:
     """HEIC/HEIF from phones (the wheel bundles libheif), registered with Pillow the first time a photo is
     opened rather than at import: 12 MB that a process which never opens a photo does not carry."""
-    global _heif_registered
-    if not _heif_registered:
-        import pillow_heif
+    import pillow_heif
 
-        pillow_heif.register_heif_opener()
-        _heif_registered = True
+    pillow_heif.register_heif_opener()
 
 
 _EXIF_DATES = (0x9003, 0x9004)  # DateTimeOriginal, DateTimeDigitized (Exif IFD)
