@@ -57,14 +57,16 @@ def _zone() -> str:
     return zone
 
 
+# Seconds as date_part's double precision, not EXTRACT's numeric (PostgreSQL 14 on): the median sorts them, and
+# sorting 78,000 floats is a third quicker than as many numerics (bench/stats.py), for the same figures.
 def seconds_between(start: str, end: str) -> SqlOf:
     """Seconds from one moment to a later one (both datetimes)."""
-    return SqlOf("EXTRACT(EPOCH FROM ({1} - {0}))", start, end)
+    return SqlOf("date_part('epoch', {1} - {0})", start, end)
 
 
 def seconds_from_day(day: str, end: str) -> SqlOf:
     """Seconds from the start of a day (a date, in the local zone) to a moment."""
-    return SqlOf(f"EXTRACT(EPOCH FROM ({{1}} - ({{0}}::timestamp AT TIME ZONE '{_zone()}')))", day, end)
+    return SqlOf(f"date_part('epoch', {{1}} - ({{0}}::timestamp AT TIME ZONE '{_zone()}'))", day, end)
 
 
 def days_to_day(start: str, day: str) -> SqlOf:

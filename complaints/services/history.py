@@ -16,7 +16,7 @@ import json
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.models import ReportChain, ReportEvent
+from complaints.models import Report, ReportChain, ReportEvent
 
 # Bumped if the canonical form ever changes; recorded in each event's hashed payload.
 CHAIN_VERSION = 1
@@ -107,6 +107,11 @@ def event_record(
         event.chain_hash = event_chain_hash(event, chain.head)
         event.save(force_insert=True)
         ReportChain.objects.filter(report_id=report_id).update(seq=event.seq, head=event.chain_hash)
+        if kind == ReportEvent.Kind.TRANSITION and from_status == Report.Status.SUBMITTED:
+            # The first move out of "received": the statistics' time to triage reads it from the report.
+            Report.objects.filter(pk=report_id, triaged_at__isnull=True).update(triaged_at=event.at)
+            if report is not None and report.triaged_at is None:
+                report.triaged_at = event.at
     if report is not None:
         event.report = report
     return event

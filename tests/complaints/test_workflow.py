@@ -171,6 +171,27 @@ def test_volunteers_triage_but_do_not_investigate(people):
     assert move(report, people["staf"], S.STOPPED, "Pelapor mencabut laporan.").status == S.STOPPED
 
 
+def test_the_first_move_out_of_received_is_kept_on_the_report(people):
+    """Report.triaged_at is what the statistics' time to triage reads (stats/selectors/staff.py): the moment of
+    the first transition out of "received", whoever made it, never moved by later steps."""
+    waiting, rejected = ReportFactory(), ReportFactory()
+    assert waiting.triaged_at is None
+    move(waiting, people["relawan"], S.TRIAGE)
+    moved_at = ReportEvent.objects.get(report=waiting, from_status=S.SUBMITTED).at
+    assert Report.objects.get(pk=waiting.pk).triaged_at == moved_at
+    move(waiting, people["relawan"], S.INVESTIGATION)
+    assert Report.objects.get(pk=waiting.pk).triaged_at == moved_at
+    # Rejecting straight from "received" is a first move too (the time to triage counts it).
+    move(rejected, people["koordinator"], S.REJECTED, "Bukan pelanggaran netralitas ASN.")
+    assert Report.objects.get(pk=rejected.pk).triaged_at == (
+        ReportEvent.objects.get(report=rejected, from_status=S.SUBMITTED).at
+    )
+    # A merge is not a triage move.
+    main, dup = ReportFactory(), ReportFactory()
+    workflow.case_merge(duplicate=dup, into=main, user=people["relawan"])
+    assert Report.objects.get(pk=dup.pk).triaged_at is None
+
+
 def test_a_stale_form_is_told_someone_else_acted(people):
     report = ReportFactory()
     stale = Report.objects.get(pk=report.pk)
@@ -321,3 +342,20 @@ def test_coordinators_get_a_digest_of_overdue_cases(people):
     assert digest.coordinator_digest() == 1
     body = mail.outbox[0].body
     assert late.tracking_code in body and other.tracking_code not in body
+
+
+def test_the_migration_fills_the_first_move_of_reports_moved_before_it(people):
+    """complaints/migrations/0017 fills Report.triaged_at from the timeline for reports moved before the column
+    existed: the first move out of "received", nothing for a report still there."""
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("complaints.migrations.0017_report_triaged_at").triaged_at_fill
+    moved, waiting = ReportFactory(), ReportFactory()
+    move(moved, people["relawan"], S.TRIAGE)
+    Report.objects.filter(pk=moved.pk).update(triaged_at=None)  # as before the migration
+    fill(apps, None)
+    first = ReportEvent.objects.get(report=moved, from_status=S.SUBMITTED).at
+    assert Report.objects.get(pk=moved.pk).triaged_at == first
+    assert Report.objects.get(pk=waiting.pk).triaged_at is None

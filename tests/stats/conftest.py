@@ -4,6 +4,7 @@ import zoneinfo
 import pytest
 
 from complaints.models import Assessment, Election, Referral, ReferralAgency, Report, ReportEvent
+from complaints.services.history import event_record
 from tests.factories import ReportFactory, staff
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -43,7 +44,8 @@ def case(
         **fields,
     )
     if first_move:
-        ReportEvent.objects.create(
+        # Through the timeline's one writer, which also keeps the move on the report (Report.triaged_at).
+        event_record(
             report=report,
             kind=ReportEvent.Kind.TRANSITION,
             from_status=Report.Status.SUBMITTED,

@@ -21,7 +21,6 @@ from stats.selectors.staff import (
     deadline_table,
     stats_scope,
     timing_measures,
-    timing_scope,
     timing_table,
 )
 from tests.stats.conftest import case, wib
@@ -85,7 +84,7 @@ def timeline(people):
 
 @BOTH
 def test_medians_by_hand(timeline, in_database):
-    scope = timing_scope(stats_scope(timeline["koordinator"], StatsFilters()))
+    scope = stats_scope(timeline["koordinator"], StatsFilters())
     found = medians(scope, timing_measures(), in_database=in_database)[None]
     # Triage: 1, 2, 3, 6 hours → the mean of the middle two, 2.5 h.
     assert found["triage"] == (pytest.approx(2.5 * HOUR), 4)
