@@ -434,8 +434,12 @@ POSKO_DIGEST_HOUR = env_int("POSKO_DIGEST_HOUR", 7, minimum=0)
 # The public figures (/statistik/ and its open data) are computed at most once in this many seconds and served
 # from the cache in between.
 POSKO_STATS_PUBLIC_REFRESH_SECONDS = env_int("POSKO_STATS_PUBLIC_REFRESH_SECONDS", 300, minimum=1)
-# The staff figures of one jurisdiction and set of filters are kept this many seconds (0: computed every time).
+# The staff figures of one jurisdiction and set of filters are served from the cache; a copy older than this many
+# seconds is refreshed by a task while it is served (0: computed on every request).
 POSKO_STATS_STAFF_CACHE_SECONDS = env_int("POSKO_STATS_STAFF_CACHE_SECONDS", 60, minimum=0)
+# How many of the staff figures' aggregate queries run at once on PostgreSQL (stats/parallel.py), each on its
+# own connection: the request's and up to this many minus one more while a statistics page is computed.
+POSKO_STATS_QUERY_LANES = env_int("POSKO_STATS_QUERY_LANES", 2, minimum=1)
 # The statistics' covering indexes (complaints migration 0006) carry extra columns for PostgreSQL's index-only
 # scans; SQLite, the embedded default, keeps their key columns and warns that it drops the rest, as intended.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -735,3 +739,4 @@ CELERY_BEAT_SCHEDULE["stats-public-refresh"] = {
     "schedule": float(POSKO_STATS_PUBLIC_REFRESH_SECONDS),
 }
 CELERY_TASK_ROUTES["stats.refresh_public"] = {"queue": POSKO_QUEUE_SWEEP}
+CELERY_TASK_ROUTES["stats.refresh_staff"] = {"queue": POSKO_QUEUE_SWEEP}

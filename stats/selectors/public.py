@@ -18,6 +18,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone, translation
 
 from complaints.models import Election, Region, Report, ViolationCategory
+from stats.parallel import all_at_once
 from stats.selectors.staff import week_label, weeks_between
 from stats.suppression import suppress
 
@@ -45,23 +46,35 @@ def public_figures_compute(*, today: dt.date | None = None) -> dict:
     width = len(elections)
     reports = Report.objects.order_by()
 
-    # One scan gives provinces and statuses.
+    # Three independent counts, side by side on PostgreSQL (stats/parallel.py).
+    found = all_at_once(
+        {
+            "category": lambda: list(
+                Report.categories.through.objects.order_by()
+                .values("violationcategory_id", "report__election_id")
+                .annotate(n=Count("report_id"))
+            ),
+            "week": lambda: list(
+                reports.values("election_id", week=TruncWeek("created_at")).annotate(n=Count("id"))
+            ),
+            # One scan gives provinces and statuses.
+            "province_status": lambda: list(
+                reports.values("province_code", "status", "election_id").annotate(n=Count("id"))
+            ),
+        }
+    )
     by_province: dict[str, list[int]] = {}
     by_status: dict[str, list[int]] = {}
-    for r in reports.values("province_code", "status", "election_id").annotate(n=Count("id")):
+    for r in found["province_status"]:
         j = column_of[r["election_id"]]
         by_province.setdefault(r["province_code"], [0] * width)[j] += r["n"]
         by_status.setdefault(r["status"], [0] * width)[j] += r["n"]
     by_week: dict[dt.date, list[int]] = {}
-    for r in reports.values("election_id", week=TruncWeek("created_at")).annotate(n=Count("id")):
+    for r in found["week"]:
         monday = timezone.localtime(r["week"]).date() if isinstance(r["week"], dt.datetime) else r["week"]
         by_week.setdefault(monday, [0] * width)[column_of[r["election_id"]]] += r["n"]
     by_category: dict[int, list[int]] = {}
-    for r in (
-        Report.categories.through.objects.order_by()
-        .values("violationcategory_id", "report__election_id")
-        .annotate(n=Count("report_id"))
-    ):
+    for r in found["category"]:
         by_category.setdefault(r["violationcategory_id"], [0] * width)[
             column_of[r["report__election_id"]]
         ] += r["n"]

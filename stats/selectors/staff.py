@@ -4,8 +4,8 @@ Every figure is an aggregate computed by the database in a fixed number of queri
 reports (tests/stats/test_staff_queries.py). Durations are medians in days, each from the step before it that
 the law or the workflow records:
 
-- triage: from receipt (`Report.created_at`) to the first move out of "received" (the `ReportEvent` of that
-  transition: a volunteer starts triage, asks for correction or rejects);
+- triage: from receipt (`Report.created_at`) to the first move out of "received" (`Report.triaged_at`, set
+  when the timeline records that transition: a volunteer starts triage, asks for correction or rejects);
 - registration: from receipt to registration as a case (`Report.registered_at`);
 - decision: from registration to the kajian's decision (`Assessment.decided_at`), the span the legal clock
   measures (UU 7/2017 Pasal 454 ayat 7-8; UU 10/2016 Pasal 134 ayat 5-6; complaints/deadlines.py);
@@ -17,12 +17,14 @@ the law or the workflow records:
 import datetime as dt
 import hashlib
 import json
+import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.db.models import Count, F, FilteredRelation, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import Substr, TruncDate, TruncWeek
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,8 +41,10 @@ from complaints.models import (
 )
 from complaints.services.access import jurisdiction_codes, reports_for_user
 from stats.medians import DAY, measure, medians, waiting_measure
+from stats.parallel import all_at_once
 from stats.tables import Column, Row, Table
 
+log = logging.getLogger(__name__)
 S = Report.Status
 E = ReportEvent.Kind
 # The deadline a case waits on in each status (complaints.deadlines.case_clock): the initial assessment while
@@ -104,31 +108,75 @@ def _group_expression(level: int):
     return Substr("incident_region_id", 1, 8)  # "35.74.01" of a kecamatan or any desa below it
 
 
-def staff_figures_cached(user, filters: StatsFilters, *, people: bool = False) -> dict:
-    """`staff_figures`, kept in the cache for POSKO_STATS_STAFF_CACHE_SECONDS for everyone with the same
-    jurisdiction, filters, right to the per-person table and language: statistics a minute old serve a desk
-    well, and a coordinator going back and forth between regions then costs the database nothing."""
-    seconds = settings.POSKO_STATS_STAFF_CACHE_SECONDS
-    if not seconds:
-        return staff_figures(user, filters, people=people)
+# How long an unvisited copy of a jurisdiction's figures stays in the cache, to be served while a fresher one is
+# computed; a day, so that a desk's morning visit finds yesterday's copy instead of waiting.
+STAFF_KEEP_SECONDS = 24 * 3600
+
+
+def filters_as_data(filters: StatsFilters) -> dict:
+    """The filters as JSON-able data (for a task), and back with filters_from_data."""
+    return {
+        "region": filters.region,
+        "election": filters.election.slug if filters.election else "",
+        "date_from": str(filters.date_from or ""),
+        "date_to": str(filters.date_to or ""),
+    }
+
+
+def filters_from_data(data: dict) -> StatsFilters:
+    return StatsFilters(
+        region=data["region"],
+        election=Election.objects.filter(slug=data["election"]).first() if data["election"] else None,
+        date_from=dt.date.fromisoformat(data["date_from"]) if data["date_from"] else None,
+        date_to=dt.date.fromisoformat(data["date_to"]) if data["date_to"] else None,
+    )
+
+
+def _staff_key(user, filters: StatsFilters, people: bool) -> str:
+    """One copy per jurisdiction, filters, right to the per-person table and language: colleagues of one desk
+    share it, and nobody ever gets another jurisdiction's figures."""
     codes = jurisdiction_codes(user)
     key = json.dumps(
         [
             sorted(codes) if codes is not None else "all",
             people,
-            filters.region,
-            filters.election.slug if filters.election else "",
-            str(filters.date_from or ""),
-            str(filters.date_to or ""),
+            filters_as_data(filters),
             translation.get_language(),
-            str(timezone.localdate()),
         ]
     )
-    key = "posko:stats:staff:v1:" + hashlib.sha256(key.encode()).hexdigest()
-    figures = cache.get(key)
-    if figures is None:
-        figures = staff_figures(user, filters, people=people)
-        cache.set(key, figures, timeout=seconds)
+    return "posko:stats:staff:v2:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def staff_figures_cached(user, filters: StatsFilters, *, people: bool = False) -> dict:
+    """`staff_figures` from the cache. The first visit of a jurisdiction, set of filters, right to the
+    per-person table and language computes them; every later one is served the copy at once, and when that copy
+    is older than POSKO_STATS_STAFF_CACHE_SECONDS a task (sweep queue) computes a fresh one meanwhile, as the
+    public figures do. The page says when its figures were computed; with no worker (the embedded default) the
+    task runs in the request, as before."""
+    seconds = settings.POSKO_STATS_STAFF_CACHE_SECONDS
+    if not seconds:
+        return staff_figures(user, filters, people=people)
+    key = _staff_key(user, filters, people)
+    entry = cache.get(key)
+    if entry is None:
+        return staff_figures_refresh(user, filters, people=people)
+    if time.time() - entry["at"] >= seconds and cache.add(f"{key}:lock", 1, timeout=120):
+        from stats.tasks import refresh_staff_task
+
+        try:
+            refresh_staff_task.delay(user.pk, filters_as_data(filters), people, translation.get_language())
+        except Exception:  # broker unreachable: serve the copy, a later visit asks again
+            log.warning("could not queue a refresh of the staff figures", exc_info=True)
+            cache.delete(f"{key}:lock")
+    return entry["figures"]
+
+
+def staff_figures_refresh(user, filters: StatsFilters, *, people: bool = False) -> dict:
+    """Compute the figures and keep them (the request of a first visit, or the refresh task)."""
+    key = _staff_key(user, filters, people)
+    figures = staff_figures(user, filters, people=people)
+    cache.set(key, {"at": time.time(), "figures": figures}, timeout=STAFF_KEEP_SECONDS)
+    cache.delete(f"{key}:lock")
     return figures
 
 
@@ -139,27 +187,33 @@ def staff_figures(user, filters: StatsFilters, *, people: bool = False, today: d
     qs = stats_scope(user, filters)
     elections = {e.pk: e for e in Election.objects.all()}
     level = region_level(user, filters.region)
-    overview = list(
-        qs.order_by()
-        .values("status", "election_id", group=_group_expression(level))
-        .annotate(
-            n=Count("id"),
-            overdue=Count("id", filter=Q(due_on__lt=today, status__in=INITIAL_PENDING + DECISION_PENDING)),
-        )
-    )
+    # Independent aggregates, side by side on PostgreSQL (stats/parallel.py), costliest first.
+    jobs: dict = {}
+    if people:
+        jobs["people"] = lambda: people_table(stats_scope(user, filters, dates=False), filters)
+    jobs |= {
+        "deadline": lambda: deadline_table(qs, elections),
+        **timing_parts(qs),
+        "category": lambda: category_table(qs),
+        "overview": lambda: overview_rows(qs, level, today),
+        "week": lambda: week_table(qs, filters),
+        "waiting": lambda: waiting_tables(qs, today),
+    }
+    found = all_at_once(jobs)
+    overview = found.pop("overview")
     tables = {
         "status": status_table(overview),
         "election": election_table(overview, elections),
         "region": region_table(overview, level),
-        "category": category_table(qs),
-        "week": week_table(qs, filters),
-        "timing": timing_table(qs),
-        "deadline": deadline_table(qs, elections),
+        "category": found["category"],
+        "week": found["week"],
+        "timing": timing_table(qs, found=found["timing_own"] | found["timing_later"]),
+        "deadline": found["deadline"],
         "overdue": overdue_table(overview),
-        **waiting_tables(qs, today),
+        **found["waiting"],
     }
     if people:
-        tables["people"] = people_table(stats_scope(user, filters, dates=False), filters)
+        tables["people"] = found["people"]
     total = sum(r["n"] for r in overview)
     open_now = sum(r["n"] for r in overview if r["status"] in Report.OPEN)
     decided = tables["deadline"].rows[-1].values if tables["deadline"].rows else [0, 0, None]
@@ -173,6 +227,18 @@ def staff_figures(user, filters: StatsFilters, *, people: bool = False, today: d
         "decision_median_days": decision_row.values[0] if decision_row else None,
     }
     return {"tables": tables, "headline": headline, "level": level, "computed": timezone.now()}
+
+
+def overview_rows(qs: QuerySet, level: int, today: dt.date) -> list[dict]:
+    """Reports and overdue cases by status, election and region: what four of the tables add up."""
+    return list(
+        qs.order_by()
+        .values("status", "election_id", group=_group_expression(level))
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=Q(due_on__lt=today, status__in=INITIAL_PENDING + DECISION_PENDING)),
+        )
+    )
 
 
 def _reports_column() -> Column:
@@ -307,7 +373,7 @@ def week_table(qs: QuerySet, filters: StatsFilters) -> Table:
 
 
 TIMING = [
-    ("triage", "seconds_between", "first_move__at", "created_at"),
+    ("triage", "seconds_between", "triaged_at", "created_at"),
     ("registration", "seconds_between", "registered_at", "created_at"),
     ("decision", "seconds_between", "assessment__decided_at", "registered_at"),
     ("referral", "days_to_day", "referral__sent_on", "assessment__decided_at"),
@@ -320,18 +386,30 @@ def timing_measures() -> dict:
     return {name: measure(kind, start, end) for name, kind, end, start in TIMING}
 
 
-def timing_scope(qs: QuerySet) -> QuerySet:
-    """The reports with their first move out of "received": one event at most per report (nothing moves a
-    report back to received), so joining it keeps one row per report."""
-    return qs.annotate(
-        first_move=FilteredRelation(
-            "events", condition=Q(events__kind=E.TRANSITION, events__from_status=S.SUBMITTED)
-        )
-    )
+# The steps the report itself records; the others come after the kajian.
+REPORT_STEPS = ("triage", "registration")
 
 
-def timing_table(qs: QuerySet, *, in_database: bool | None = None) -> Table:
-    found = medians(timing_scope(qs), timing_measures(), in_database=in_database).get(None, {})
+def timing_parts(qs: QuerySet, *, in_database: bool | None = None) -> dict:
+    """The medians of the timing table as two queries that can run side by side (stats/parallel.py): the
+    report's own steps from its stats index, and the later ones over the reports that have an assessment
+    (joined, not left-joined: a report without one has none of those durations)."""
+    measures = timing_measures()
+    own = {name: m for name, m in measures.items() if name in REPORT_STEPS}
+    later = {name: m for name, m in measures.items() if name not in REPORT_STEPS}
+    assessed = qs.filter(assessment__isnull=False)
+    return {
+        "timing_own": lambda: medians(qs, own, in_database=in_database).get(None, {}),
+        "timing_later": lambda: medians(assessed, later, in_database=in_database).get(None, {}),
+    }
+
+
+def timing_table(qs: QuerySet, *, in_database: bool | None = None, found: dict | None = None) -> Table:
+    """`found`: the medians of timing_parts when already computed; otherwise computed here."""
+    if found is None:
+        found = {}
+        for part in timing_parts(qs, in_database=in_database).values():
+            found |= part()
     labels = {
         "triage": (_("Triage"), _("from receipt to the first triage action")),
         "registration": (_("Registration"), _("from receipt to registration as a case")),
