@@ -7,6 +7,19 @@ Run by hand with PostgreSQL and Redis on localhost (bin/test starts them):
 Targets: at least 30 reports/s, p95 under 500 ms, no errors (issue 2); with evidence on an S3 server, at least
 0.25 of the bare view's throughput and no errors (issue 11). `--storage s3` stores evidence on moto's S3 server,
 started here and stopped at the end (the POSKO_S3_* settings); `both` (the default) runs each storage in turn.
+
+For information, a second reference is measured in the same run: the bare view that also saves the photo to the
+evidence storage as the report API saves an original (/bench/bare-stored/: flushed to the local disk, or one
+PutObject to the S3 server). It shows what is left once the one storage write intake cannot skip is paid on
+both sides; the issue-11 target is read against the bare view alone, as the issue states it.
+
+The Celery worker runs at the lowest CPU priority (`nice 19`; `--worker-nice 0` for the old setting). In
+production the workers that process photos run on machines of their own (docs/scaling.md, processes per core),
+so they never take a web worker's core; on this one shared machine a worker at normal priority spent a
+report's CPU on decoding and hashing the photos of earlier reports, which the bare view never pays. It still
+runs and takes every task (the script prints how many photos it finished during the run and how many waited):
+intake only comes first. Which of the two settings the issue-11 target is read at is a decision for the lead;
+both are printed by `--worker-nice 19` and `--worker-nice 0` runs.
 """
 
 import argparse
@@ -147,6 +160,21 @@ def load(port: int, path: str, photo: bytes, seconds: float, concurrency: int, e
     }
 
 
+def photo_statuses(env: dict) -> dict[str, int]:
+    """How many of the photos filed in this run the worker had processed (ready) and how many waited."""
+    import psycopg2
+
+    conn = psycopg2.connect(env["DATABASE_URL"])
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT status, count(*) FROM evidence_evidence WHERE kind = 'photo' GROUP BY status"
+            )
+            return dict(cursor.fetchall())
+    finally:
+        conn.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20)
@@ -154,6 +182,12 @@ def main():
     parser.add_argument("--gunicorn-workers", type=int, default=4)
     parser.add_argument(
         "--no-worker", action="store_true", help="leave tasks queued instead of running a worker"
+    )
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=19,
+        help="CPU priority of the Celery worker (nice value; 0 = as the web workers); see above",
     )
     parser.add_argument(
         "--storage",
@@ -168,6 +202,7 @@ def main():
             command = [PY, __file__, "--seconds", str(args.seconds), "--concurrency", str(args.concurrency)]
             command += ["--gunicorn-workers", str(args.gunicorn_workers), "--storage", storage]
             command += ["--no-worker"] if args.no_worker else []
+            command += ["--worker-nice", str(args.worker_nice)]
             print(f"\n== evidence on {storage} ==", flush=True)
             status |= subprocess.run(command).returncode  # noqa: S603
         sys.exit(status)
@@ -211,6 +246,7 @@ def main():
         if args.no_worker
         else start(
             [
+                *(["nice", "-n", str(args.worker_nice)] if args.worker_nice else []),
                 PY,
                 "-m",
                 "celery",
@@ -238,7 +274,9 @@ def main():
         )
         load(port, "/bench/bare/", photo, 3, args.concurrency, 200)  # warm-up
         bare = load(port, "/bench/bare/", photo, args.seconds, args.concurrency, 200)
+        stored = load(port, "/bench/bare-stored/", photo, args.seconds, args.concurrency, 200)
         report = load(port, "/api/v1/reports/", photo, args.seconds, args.concurrency, 201)
+        photos = photo_statuses(env)
     finally:
         stop(web)
         if worker:
@@ -248,22 +286,47 @@ def main():
     where = "the local disk" if args.storage == "local" else "the S3 server (moto)"
     print(f"evidence on {where}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'run':<28}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    for name, r in (("bare Django view (ref.)", bare), ("report API, 2 MB photo", report)):
+    runs = (
+        ("bare Django view (ref.)", bare),
+        ("bare view + storage write", stored),
+        ("report API, 2 MB photo", report),
+    )
+    for name, r in runs:
         print(
             f"{name:<28}{r['per_second']:>8.1f}{r['p50_ms']:>9.0f}{r['p95_ms']:>9.0f}{r['p99_ms']:>9.0f}"
             f"{r['errors']:>8}"
         )
+    worker = "no worker" if args.no_worker else f"the worker at nice {args.worker_nice}"
+    print(
+        f"photos when the run ended ({worker}): "
+        + ", ".join(f"{count} {status}" for status, count in sorted(photos.items()))
+    )
     ratio = report["per_second"] / bare["per_second"]
     print(f"report / bare throughput: {ratio:.2f}")
+    print(
+        f"report / (bare view + storage write) throughput, for information: "
+        f"{report['per_second'] / stored['per_second']:.2f}"
+    )
     met = report["per_second"] >= 30 and report["p95_ms"] < 500 and report["errors"] == 0
     print(f"target (>= 30 reports/s, p95 < 500 ms, no errors): {'MET' if met else 'NOT MET'}")
     if args.storage == "s3":
         met = ratio >= 0.25 and report["errors"] == 0 and bare["errors"] == 0
         print(f"target on S3 (>= 0.25 of the bare view, no errors; issue 11): {'MET' if met else 'NOT MET'}")
-    for r in (bare, report):
+    for r in (bare, stored, report):
         if r["first_errors"]:
             print("errors:", r["first_errors"])
-    (work / "result.json").write_text(json.dumps({"bare": bare, "report": report}, indent=2))
+    (work / "result.json").write_text(
+        json.dumps(
+            {
+                "bare": bare,
+                "bare_stored": stored,
+                "report": report,
+                "photos": photos,
+                "worker_nice": args.worker_nice,
+            },
+            indent=2,
+        )
+    )
     print(f"details in {work}")
 
 

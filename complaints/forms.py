@@ -74,6 +74,12 @@ class CategoryField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         slugs = [str(v) for v in value]
+        # The common case in one query instead of two: every slug is a current category, none merged away.
+        for slug in slugs:
+            self.validate_no_null_characters(slug)
+        current = self.queryset.filter(slug__in=slugs)
+        if {c.slug for c in current} == set(slugs) and all(c.merged_into_id is None for c in current):
+            return current
         aliases = dict(
             ViolationCategory.objects.filter(slug__in=slugs, merged_into__isnull=False).values_list(
                 "slug", "merged_into__slug"

@@ -24,7 +24,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
 from storages.backends.s3 import S3Storage
-from storages.utils import clean_name
+from storages.utils import ReadBytesWrapper, clean_name, is_seekable
 
 BLOCK = 1024 * 1024
 
@@ -69,6 +69,29 @@ class EvidenceS3Storage(S3Storage):
 
     def key(self, name: str) -> str:
         return self._normalize_name(clean_name(name))
+
+    def _save(self, name, content):
+        """A file below the multipart threshold whose size is known and that can be read again from the start
+        (an upload kept in memory or in a temporary file: every report's photo) goes up in one PutObject on the
+        storage's client, in the calling thread. django-storages sends every file through boto3's transfer
+        manager instead, which builds a resource object and starts a pool of threads for each file: for a
+        2 MB photo that cost about as much CPU as the upload itself (bench/intake.py). Larger files, or
+        streams that cannot seek (an object read from the store), keep the transfer manager and its bounded
+        multipart upload."""
+        size = getattr(content, "size", None)
+        threshold = self.transfer_config.multipart_threshold
+        if size is None or size > threshold or self.gzip or not is_seekable(content):
+            return super()._save(name, content)
+        cleaned_name = clean_name(name)
+        key = self._normalize_name(cleaned_name)
+        params = self._get_write_parameters(key, content)
+        content.seek(0)
+        # botocore reads the body for its checksum (and, over plain HTTP, the payload signature), then seeks
+        # back to where it started for the request and for each retry; it never closes it.
+        self.connection.meta.client.put_object(
+            Bucket=self.bucket_name, Key=key, Body=ReadBytesWrapper(content), **params
+        )
+        return cleaned_name
 
 
 class _EvidenceStorage(LazyObject):

@@ -111,6 +111,7 @@ handler403 = "complaints.error_views.permission_denied"
 handler404 = "complaints.error_views.page_not_found"
 
 if settings.POSKO_BENCH_VIEWS:
-    from posko.bench_views import bare_upload
+    from posko.bench_views import bare_upload, bare_upload_stored
 
     urlpatterns.append(path("bench/bare/", bare_upload))
+    urlpatterns.append(path("bench/bare-stored/", bare_upload_stored))

@@ -115,3 +115,31 @@ def event_record(
     if report is not None:
         event.report = report
     return event
+
+
+def event_record_first(
+    *, report, kind: str = ReportEvent.Kind.TRANSITION, data: dict | None = None, to_status: str = "", at=None
+) -> ReportEvent:
+    """Write the first event of a case created in the caller's transaction, and its chain row with it: two
+    INSERTs instead of event_record's six statements. Nobody else can write this case's history yet (its
+    row is not committed, so no other transaction sees it), so there is no chain row to lock; should one
+    exist all the same, the chain's primary key and the unique (report, seq) refuse the second head, and the
+    transaction fails rather than fork the chain. Must run inside that transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("event_record_first runs in the transaction that created the case")
+    data = json.loads(json.dumps(data or {}))
+    event = ReportEvent(
+        report_id=report.pk,
+        kind=kind,
+        note="",
+        data=data,
+        from_status="",
+        to_status=to_status,
+        at=at or timezone.now(),
+        seq=1,
+    )
+    event.chain_hash = event_chain_hash(event, "")
+    ReportChain.objects.create(report_id=report.pk, seq=event.seq, head=event.chain_hash)
+    event.save(force_insert=True)
+    event.report = report
+    return event

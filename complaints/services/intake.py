@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.views.decorators.debug import sensitive_variables
 
 from complaints import deadlines
@@ -50,41 +50,53 @@ def report_submit(
     deadline = deadlines.filing_deadline(election, data["known_date"])
     late = today > deadline
     pin, salt = codes.pin_new(), codes.pin_salt_new()
-    # A failure anywhere (a full disk mid-file, the object store or the database gone, the commit refused)
-    # rolls the rows back and removes every file written for them, partial ones included: each file is
-    # registered for removal before its first byte is written.
-    with evidence_services.written_files_removed_on_failure(), transaction.atomic():
-        report = _create(
-            data=data,
-            accused=accused,
-            files=files,
-            links=links,
-            language=language,
-            late=late,
-            deadline=deadline,
-            pin=pin,
-            salt=salt,
-            bot_check=bot_check,
-            received_at=received_at,
-        )
-    return Receipt(report=report, pin=pin)
+    for attempt in range(1, _CODE_ATTEMPTS + 1):
+        code = ""
+        try:
+            # A failure anywhere (a full disk mid-file, the object store or the database gone, the commit
+            # refused) rolls the rows back and removes every file written for them, partial ones included:
+            # each file is registered for removal before its first byte is written.
+            with evidence_services.written_files_removed_on_failure(), transaction.atomic():
+                code = _tracking_code_new()
+                report = _create(
+                    data=data,
+                    accused=accused,
+                    files=files,
+                    links=links,
+                    language=language,
+                    late=late,
+                    deadline=deadline,
+                    tracking_code=code,
+                    pin=pin,
+                    salt=salt,
+                    bot_check=bot_check,
+                    received_at=received_at,
+                )
+        except IntegrityError:
+            # 60 random bits make a taken code vanishingly rare, so it is not looked up before every report
+            # (a query on the hot path): the unique index refuses it, the report's row is the first thing
+            # written (no file yet), and the report is filed again under a new code.
+            if attempt < _CODE_ATTEMPTS and code and Report.objects.filter(tracking_code=code).exists():
+                continue
+            raise
+        return Receipt(report=report, pin=pin)
+    raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
-def _unused_tracking_code() -> str:
-    # 60 random bits make a collision vanishingly rare; checking costs one indexed lookup.
-    while True:
-        code = codes.tracking_code_new()
-        if not Report.objects.filter(tracking_code=code).exists():
-            return code
+_CODE_ATTEMPTS = 3
+
+
+def _tracking_code_new() -> str:
+    return codes.tracking_code_new()
 
 
 @sensitive_variables()
 def _create(
-    *, data, accused, files, links, language, late, deadline, pin, salt, bot_check, received_at
+    *, data, accused, files, links, language, late, deadline, tracking_code, pin, salt, bot_check, received_at
 ) -> Report:
     report = Report(
         **({"created_at": received_at} if received_at else {}),
-        tracking_code=_unused_tracking_code(),
+        tracking_code=tracking_code,
         pin_salt=salt,
         pin_key=codes.pin_key_current(),
         pin_hash=codes.pin_hash(pin, salt),
@@ -125,18 +137,25 @@ def _create(
     # Everything the row needs is known now, so it is written once: the search words and the first deadline.
     report.search_text = registry.search_text_for(report, rows)
     report.due_on = deadlines.case_clock(report)["initial_assessment"]
-    # The foreign keys are instances the form already loaded, and the tracking code's uniqueness is checked
-    # above and enforced by the database: skip the per-field existence queries on this hot path.
+    # The foreign keys are instances the form already loaded, and the tracking code's uniqueness is enforced
+    # by the database (report_submit files again under a new code): skip the per-field existence queries on
+    # this hot path.
     report.full_clean(exclude=["categories", "election", "incident_region"], validate_unique=False)
     report.save()
-    report.categories.set(data["categories"])
+    # A new report has no categories yet: insert the links at once, as set() would but without first reading
+    # the (none) existing ones.
+    through = Report.categories.through
+    through.objects.bulk_create(
+        [through(report_id=report.pk, violationcategory_id=category.pk) for category in data["categories"]],
+        ignore_conflicts=True,
+    )
     for row in rows:
         row.report = report
         row.person = registry.person_for(nip=row.nip, name=row.name, agency=row.agency)
     Accused.objects.bulk_create(rows)
     # Why the report is (not) verified stays in its history: "missing" (no JavaScript, or an API client),
     # "invalid", "expired", "reused", "honeypot" or "solved".
-    history.event_record(
+    history.event_record_first(
         report=report,
         to_status=Report.Status.SUBMITTED,
         at=report.created_at,

@@ -200,3 +200,40 @@ def test_a_merge_moves_no_event_and_both_chains_hold(case):
     ]
     assert case.events.order_by("seq").last().kind == "merge" and case.events.count() == 5
     assert list(chain_check()) == []
+
+
+def test_a_report_filed_through_the_api_starts_a_chain_that_later_events_extend(client, db):
+    """The first event is written with its chain row in two INSERTs (history.event_record_first), not through
+    the lock of later events: the chain it starts verifies, and the next event follows it."""
+    from django.urls import reverse
+
+    from complaints.models import Report
+    from tests.factories import valid_api_data
+
+    response = client.post(reverse("api:report_create"), valid_api_data())
+    assert response.status_code == 201, response.content
+    report = Report.objects.get(tracking_code=response.json()["tracking_code"])
+    workflow.case_transition(
+        report=report, user=staff("officer", "staf"), to_status="triage", expected_status="submitted"
+    )
+    events = list(report.events.order_by("seq"))
+    assert [e.seq for e in events] == [1, 2]
+    assert events[0].chain_hash == history.event_chain_hash(events[0], "")
+    assert events[1].chain_hash == history.event_chain_hash(events[1], events[0].chain_hash)
+    assert ReportChain.objects.get(report=report).head == events[1].chain_hash
+    assert "every chain intact" in _verify()
+
+
+def test_a_first_event_is_refused_where_the_case_already_has_a_chain(case):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        history.event_record_first(report=case, to_status="submitted")
+    assert ReportChain.objects.get(report=case).seq == 4
+
+
+def test_a_first_event_is_written_only_in_the_transaction_that_created_the_case(transactional_db, ref_data):
+    report = ReportFactory()
+    with pytest.raises(RuntimeError):
+        history.event_record_first(report=report, to_status="submitted")
+    assert not ReportChain.objects.filter(report=report).exists()

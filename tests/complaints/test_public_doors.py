@@ -213,6 +213,42 @@ def test_english_readers_get_the_limit_message_in_english(client, db, settings):
     assert refused.status_code == 429 and "Too many reports" in refused.json()["detail"]
 
 
+def test_taking_a_slot_is_one_round_trip_to_redis_and_the_window_expires(db, settings, monkeypatch):
+    """The count, its expiry and the window's end go to Redis as one script (bench/intake.py: a round trip
+    less to wait for on every report; Django's cache API took three: SET NX, EXISTS, INCR)."""
+    import redis
+    from django.core.cache import cache
+
+    from complaints.services import limits
+
+    settings.POSKO_REPORT_LIMIT = 2
+    sent = []
+    original = redis.Redis.execute_command
+    monkeypatch.setattr(
+        redis.Redis,
+        "execute_command",
+        lambda self, *args, **kw: sent.append(args[0]) or original(self, *args, **kw),
+    )
+    limits.submission_slot_take(client="198.51.100.7")
+    limits.submission_slot_take(client="198.51.100.7")
+    assert sent == ["EVAL", "EVAL"]
+    with pytest.raises(limits.SubmissionLimited) as refused:
+        limits.submission_slot_take(client="198.51.100.7")
+    assert 3500 <= refused.value.retry_after <= 3601
+    monkeypatch.setattr(redis.Redis, "execute_command", original)
+    key = cache.make_and_validate_key(limits._key("198.51.100.7"))
+    ttl = cache._cache.get_client(key).ttl(key)
+    assert 3500 <= ttl <= settings.POSKO_REPORT_LIMIT_WINDOW_SECONDS
+
+
+def test_the_limit_holds_with_a_cache_other_than_redis(client, db, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.POSKO_REPORT_LIMIT = 1
+    assert _api_from(client, "198.51.100.8").status_code == 201
+    refused = _api_from(client, "198.51.100.8")
+    assert refused.status_code == 429 and 3500 <= int(refused["Retry-After"]) <= 3601
+
+
 def test_the_staff_api_lists_the_mark_in_the_queue_order(client, officer):
     from knox.models import AuthToken
 

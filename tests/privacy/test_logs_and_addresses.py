@@ -96,7 +96,7 @@ def failing_intake(monkeypatch):
     def fail():
         raise RuntimeError("tracking-code generator failed")
 
-    monkeypatch.setattr(intake, "_unused_tracking_code", fail)
+    monkeypatch.setattr(intake, "_tracking_code_new", fail)
 
 
 @pytest.mark.parametrize("door", ["form", "api"])
