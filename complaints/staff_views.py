@@ -101,7 +101,13 @@ def case_queue_view(request):
     filters = case_selectors.QueueFilters(
         **{k: v for k, v in data.items() if k != "page" and v not in (None,)}
     )
-    page = case_selectors.queue_page(case_selectors.case_queue(request.user, filters), data.get("page") or 1)
+    page = case_selectors.queue_page(
+        case_selectors.case_queue(request.user, filters),
+        data.get("page") or 1,
+        # A search's matches are counted up to a cap (the exact count read every match); the queue's own
+        # count comes from an index and stays exact.
+        count_cap=case_selectors.SEARCH_COUNT_CAP if filters.q.strip() else None,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

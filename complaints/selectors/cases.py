@@ -19,6 +19,8 @@ from evidence.models import DuplicateMatch, Evidence
 S = Report.Status
 TRIAGE_STATUSES = [S.SUBMITTED, S.TRIAGE, S.NEEDS_INFO]
 PAGE_SIZE = 50
+# A search counts its matches up to this many (20 pages); past it the queue says "more than 1,000".
+SEARCH_COUNT_CAP = 1000
 
 
 @dataclass
@@ -95,10 +97,24 @@ def case_queue(user, filters: QueueFilters) -> QuerySet:
     return qs.order_by(queue_mark(), *order)
 
 
-def queue_page(qs: QuerySet, page: int) -> dict:
-    """One page of the queue, with its rows' terlapor, categories and evidence kinds prefetched."""
+def queue_page(qs: QuerySet, page: int, *, count_cap: int | None = None) -> dict:
+    """One page of the queue, with its rows' terlapor, categories and evidence kinds prefetched.
+
+    With `count_cap`, rows are counted only up to the cap (or through the page asked for, if further): `total`
+    is then exact while it is at most that many, and `more` says that there are more (the page shows "more
+    than 1,000 reports" and a next link, never an invented figure). An exact count must read every matching
+    row; for a full-text search that is every match in the jurisdiction, which was most of a search's time at
+    1,000,000 reports (bench/staff_queue.py, docs/benchmarks.md), while the page itself reads 50."""
     page = max(1, page)
-    total = qs.count()
+    more = False
+    if count_cap is None:
+        total = qs.count()
+    else:
+        limit = max(count_cap, page * PAGE_SIZE)
+        # Without ORDER BY: which rows are counted does not matter, only whether there are more than `limit`.
+        total = qs.order_by()[: limit + 1].count()
+        more = total > limit
+        total = min(total, limit)
     rows = list(
         qs.select_related("election", "incident_region", "assigned_to").prefetch_related(
             Prefetch(
@@ -124,7 +140,7 @@ def queue_page(qs: QuerySet, page: int) -> dict:
             kinds[label] = kinds.get(label, 0) + 1
         row.evidence_kinds = sorted(kinds.items())
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-    return {"rows": rows, "total": total, "page": page, "pages": pages}
+    return {"rows": rows, "total": total, "more": more, "page": page, "pages": pages}
 
 
 def case_for_user(user, pk: int) -> Report | None:

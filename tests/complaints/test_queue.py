@@ -85,3 +85,36 @@ def test_the_queue_query_count_does_not_grow_with_the_number_of_cases(officer, c
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("staff:home"), {"status": "open"})
     assert len(ctx.captured_queries) == view_many
+
+
+def test_a_search_counts_its_matches_up_to_a_cap_and_pages_through_all_of_them(officer, client, monkeypatch):
+    """GIVEN five reports about sembako and one about something else, pages of two and a count capped at three
+    WHEN the officer searches "sembako" and follows the next link to the end
+    THEN the pages say "more than 3" until the count reaches the end, then the exact 5; every match is shown
+    exactly once, and nothing else; the queue without a search still counts exactly."""
+    from complaints.selectors import cases
+    from complaints.services.registry import report_search_text
+
+    monkeypatch.setattr(cases, "PAGE_SIZE", 2)
+    monkeypatch.setattr(cases, "SEARCH_COUNT_CAP", 3)
+    matches = [ReportFactory(chronology=f"Lurah {i} membagikan sembako bergambar calon.") for i in range(5)]
+    other = ReportFactory(chronology="Guru memasang baliho di pagar sekolah.")
+    for r in Report.objects.all():
+        Report.objects.filter(pk=r.pk).update(search_text=report_search_text(r))
+    client.force_login(officer)
+    seen, shown = [], []
+    for page_no in range(1, 10):
+        response = client.get(reverse("staff:home"), {"status": "open", "q": "sembako", "page": page_no})
+        ctx = response.context
+        seen += [r.pk for r in ctx["rows"]]
+        html = response.content.decode()
+        shown.append(
+            (ctx["total"], ctx["more"], "Lebih dari 3 laporan" in html, f"page={page_no + 1}" in html)
+        )
+        if not shown[-1][3]:
+            break
+    # Page 1 counts up to 3 (more); page 2 through itself, 4 (more); page 3 reaches the end: 5, exact.
+    assert shown == [(3, True, True, True), (4, True, False, True), (5, False, False, False)]
+    assert seen == [r.pk for r in matches] and other.pk not in seen
+    queue = client.get(reverse("staff:home"), {"status": "open"}).context
+    assert (queue["total"], queue["more"]) == (6, False)
