@@ -118,3 +118,26 @@ def test_a_search_counts_its_matches_up_to_a_cap_and_pages_through_all_of_them(o
     assert seen == [r.pk for r in matches] and other.pk not in seen
     queue = client.get(reverse("staff:home"), {"status": "open"}).context
     assert (queue["total"], queue["more"]) == (6, False)
+
+
+@pytest.mark.parametrize("cap", [2, 10])  # more matches than the cap, and all of them known (read by key)
+def test_a_capped_search_shows_the_same_rows_in_the_same_order_as_an_exact_one(officer, monkeypatch, cap):
+    from complaints.selectors import cases
+    from complaints.services.registry import report_search_text
+
+    monkeypatch.setattr(cases, "PAGE_SIZE", 2)
+    for i, priority in enumerate([1, 3, 0, 3, 2]):
+        ReportFactory(chronology=f"Camat {i} membagikan sembako.", priority=priority)
+    ReportFactory(chronology="Camat memasang baliho.", priority=3)
+    elsewhere = ReportFactory(
+        chronology="Camat membagikan sembako.", incident_region_id="31.71.01", province_code="31"
+    )
+    for r in Report.objects.all():
+        Report.objects.filter(pk=r.pk).update(search_text=report_search_text(r))
+    for sort in ("oldest", "priority", "newest"):
+        qs = case_queue(officer, QueueFilters(status="open", q="sembako", sort=sort))
+        for page_no in (1, 2, 3):
+            exact, capped = queue_page(qs, page_no), queue_page(qs, page_no, count_cap=cap)
+            assert [r.pk for r in capped["rows"]] == [r.pk for r in exact["rows"]], (sort, page_no)
+            assert elsewhere.pk not in [r.pk for r in capped["rows"]]
+    assert queue_page(qs, 1, count_cap=cap)["more"] is (cap < 5)
