@@ -12,7 +12,7 @@ from django.contrib.postgres.operations import BtreeGinExtension
 from django.db import migrations
 
 FORWARD = """
-CREATE INDEX complaints_report_search_region_gin ON complaints_report
+CREATE INDEX IF NOT EXISTS complaints_report_search_region_gin ON complaints_report
     USING gin (search, province_code, regency_code);
 DROP INDEX IF EXISTS complaints_report_search_gin;
 """
@@ -33,7 +33,7 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("complaints", "0016_queue_order_indexes")]
+    dependencies = [("complaints", "0017_report_triaged_at")]
     operations = [
         BtreeGinExtension(),
         migrations.RunPython(forward, backward),
