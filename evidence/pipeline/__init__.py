@@ -223,9 +223,12 @@ def _run_claimed(item: Evidence, *, final_attempt: bool) -> Evidence:
         item.status, item.status_reason = Evidence.Status.FAILED, exc.reason
     finally:
         ctx.cleanup()
-    with transaction.atomic():
-        _save(item)
-        dedupe.matches_save(ctx)
+    if ctx.matches:
+        with transaction.atomic():
+            _save(item)
+            dedupe.matches_save(ctx)
+    else:
+        _save(item)  # one UPDATE: atomic by itself, without two more round trips for BEGIN and COMMIT
     log.info(
         "evidence %s %s: %s", item.pk, item.status, item.status_reason or f"{len(item.steps)} step(s) done"
     )

@@ -86,7 +86,9 @@ class Context:
 
     item: Evidence
     work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="posko-ev-")))
-    copy: Path | None = None  # working copy of the original, made while hashing
+    copy: Path | None = None  # the original to read by path: the stored file (local) or a scratch copy (S3)
+    sha256: str = ""  # of the original, computed while it was read (hashing.take)
+    size: int = 0  # bytes read
     family: str = ""  # photo, video, audio, document
     media_type: str = ""
     preview: "Image.Image | None" = None  # the picture the derive step made, reused for the perceptual hash

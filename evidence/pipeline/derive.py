@@ -9,6 +9,7 @@ from PIL import Image
 
 from evidence.pipeline import documents, photos, videos
 from evidence.pipeline.base import Context
+from evidence.storage import overwrites
 
 NAME = "derive"
 THUMB = 320
@@ -22,12 +23,20 @@ def _jpeg(image: Image.Image, quality: int) -> ContentFile:
 
 
 def _replace(field_file, name: str, content: ContentFile) -> None:
-    # Re-running the step replaces its own files instead of piling up numbered copies: the copy the row names,
-    # and a copy of the same name that a killed run wrote but never recorded.
+    # Re-running the step replaces its own files instead of piling up numbered copies. Where the storage
+    # overwrites in place (S3), the save itself replaces a copy of the same name, whether the row names it or
+    # a killed run wrote it but never recorded it: no DELETE first. On a local folder, which would store the
+    # new copy under a free numbered name instead, that name is cleared first. A copy the row names under
+    # another name is removed either way.
     storage = field_file.storage
-    if field_file:
-        storage.delete(field_file.name)
-    storage.delete(field_file.field.generate_filename(field_file.instance, name))
+    target = field_file.field.generate_filename(field_file.instance, name)
+    stale = {field_file.name} if field_file else set()
+    if overwrites(storage):
+        stale.discard(target)
+    else:
+        stale.add(target)
+    for old in stale:
+        storage.delete(old)
     field_file.save(name, content, save=False)
 
 
