@@ -9,7 +9,7 @@ from PIL import Image
 
 from evidence.pipeline import documents, photos, videos
 from evidence.pipeline.base import Context
-from evidence.storage import overwrites
+from evidence.storage import flushed_together, overwrites
 
 NAME = "derive"
 THUMB = 320
@@ -59,14 +59,17 @@ def run(ctx: Context) -> str:
     if picture is None:
         return "nothing to derive"
     item = ctx.item
-    if ctx.family in ("photo", "video"):
-        _replace(item.viewing_copy, "view.jpg", _jpeg(picture, 85))
     width, height = picture.size
-    # The viewing copy is written: the picture itself becomes the thumbnail (in place, no copy). A box
-    # reduction first, then bicubic over the last factor of at most 1.5: sharp enough for a 320-px thumbnail
-    # at a quarter of the cost of a full bicubic pass.
-    thumb = picture
-    thumb.thumbnail((THUMB, THUMB), Image.Resampling.BICUBIC, reducing_gap=1.5)
-    _replace(item.thumbnail, "thumb.jpg", _jpeg(thumb, 80))
+    # On a local folder the viewing copy's flush to disk goes on while the thumbnail is made, and both are on
+    # disk when the block ends, before the row naming them is saved.
+    with flushed_together():
+        if ctx.family in ("photo", "video"):
+            _replace(item.viewing_copy, "view.jpg", _jpeg(picture, 85))
+        # The viewing copy is written: the picture itself becomes the thumbnail (in place, no copy). A box
+        # reduction first, then bicubic over the last factor of at most 1.5: sharp enough for a 320-px
+        # thumbnail at a quarter of the cost of a full bicubic pass.
+        thumb = picture
+        thumb.thumbnail((THUMB, THUMB), Image.Resampling.BICUBIC, reducing_gap=1.5)
+        _replace(item.thumbnail, "thumb.jpg", _jpeg(thumb, 80))
     ctx.preview = thumb
     return f"viewing copy {width}×{height}"

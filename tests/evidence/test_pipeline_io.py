@@ -131,16 +131,29 @@ def test_on_a_local_folder_no_scratch_folder_is_made(db, settings, monkeypatch):
     assert made == []  # the steps read the stored original itself
 
 
-def test_a_photo_costs_six_queries_none_of_them_joining_reports(db, store):
+def test_a_photo_costs_six_queries_and_one_synchronous_commit(db, store):
     """Claim (update, read), the early hash, the duplicate searches (same bytes, similar picture), the final
-    save; no transaction of its own when nothing matched, and no join to reports for the default ordering."""
+    save; no join to reports for the default ordering. The claim and the outcome are committed
+    asynchronously (a lost one is found by the sweep and processed again); the hash, the record of what was
+    received, is not."""
     item = attach(ReportFactory(), samples.jpeg_with_exif(), "a.jpg", "image/jpeg")
     with CaptureQueriesContext(connection) as queries:
         item = process(item)
     assert item.status == Evidence.Status.READY, item.status_reason
     statements = [q["sql"] for q in queries.captured_queries][:-1]  # the last one is the test's refresh
-    assert len(statements) == 6, statements
-    assert not [sql for sql in statements if "complaints_report" in sql]
+    work = [sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL"))]
+    assert len(work) == 6, work
+    assert not [sql for sql in work if "complaints_report" in sql]
+    # Each asynchronous commit is a transaction (a savepoint inside the test's) that starts by saying so.
+    kinds = []
+    for sql in statements:
+        if sql.startswith("SET LOCAL synchronous_commit TO OFF"):
+            kinds.append("async")
+        elif sql.startswith("UPDATE"):
+            kinds.append("update")
+        elif sql.startswith("RELEASE SAVEPOINT"):
+            kinds.append("commit")
+    assert kinds == ["async", "update", "commit", "update", "async", "update", "commit"]
 
 
 def test_a_small_file_goes_up_in_one_put_and_a_large_one_in_parts(db, s3_calls, monkeypatch):
@@ -173,3 +186,45 @@ def _listing(prefix: str):
     from evidence.storage import iter_files
 
     return list(iter_files(evidence_storage, prefix))
+
+
+def test_on_a_local_folder_the_copies_are_on_disk_before_the_row_names_them(db, monkeypatch):
+    """The derived copies are flushed in the background while the thumbnail is made, and every flush is done
+    before the run saves the row that names them."""
+    import evidence.pipeline
+    import evidence.storage
+
+    events = []
+    real_flush, real_save = evidence.storage._flush, evidence.pipeline._save
+
+    def flush(path):
+        real_flush(path)
+        events.append(("flushed", path.rsplit("/", 1)[-1]))
+
+    def save(item):
+        events.append(("row saved", item.status))
+        real_save(item)
+
+    item = attach(ReportFactory(), samples.jpeg_with_exif(), "a.jpg", "image/jpeg")
+    monkeypatch.setattr(evidence.storage, "_flush", flush)
+    monkeypatch.setattr(evidence.pipeline, "_save", save)
+    item = process(item)
+    assert item.status == Evidence.Status.READY, item.status_reason
+    assert sorted(events[:2]) == [("flushed", "thumb.jpg"), ("flushed", "view.jpg")]
+    assert events[2:] == [("row saved", "ready")]
+
+
+def test_a_copy_that_cannot_be_flushed_is_a_transient_failure(db, monkeypatch):
+    import errno
+
+    import evidence.storage
+
+    def flush(path):
+        raise OSError(errno.EIO, "I/O error", path)
+
+    item = attach(ReportFactory(), samples.jpeg_with_exif(), "a.jpg", "image/jpeg")
+    monkeypatch.setattr(evidence.storage, "_flush", flush)
+    item = process(item)
+    assert item.status == Evidence.Status.FAILED
+    assert item.status_reason.startswith("Storage or database unavailable") and "derive" in item.status_reason
+    assert item.steps["derive"]["ok"] is False and not item.quarantined
