@@ -9,11 +9,14 @@ copy (`local_copy`) that is removed when it is done.
 """
 
 import contextlib
+import contextvars
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import boto3
 from boto3.s3.transfer import TransferConfig
@@ -29,22 +32,71 @@ from storages.utils import ReadBytesWrapper, clean_name, is_seekable
 BLOCK = 1024 * 1024
 
 
+def _flush(path: str) -> None:
+    for target, flags in ((path, os.O_RDONLY), (os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)):
+        fd = os.open(target, flags)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class _Flush(threading.Thread):
+    def __init__(self, path: str):
+        super().__init__(name="evidence-flush", daemon=True)
+        self.path = path
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            _flush(self.path)
+        except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits for it
+            self.error = exc
+
+
+_flushing: contextvars.ContextVar[list[_Flush] | None] = contextvars.ContextVar(
+    "evidence_flushing", default=None
+)
+
+
 class DurableFileSystemStorage(FileSystemStorage):
     """A local folder whose every written file is flushed (fsync) to the disk, and its folder entry too,
     before `save()` returns: the report's transaction commits only after its originals are safe from a
     power cut (PostgreSQL's own commit is durable; the files must be at least as durable as the rows that
-    name them)."""
+    name them). Inside `flushed_together()` the flush runs in the background instead, and the block's end
+    waits for it."""
 
     def _save(self, name, content):
         name = super()._save(name, content)
         path = self.path(name)
-        for target, flags in ((path, os.O_RDONLY), (os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)):
-            fd = os.open(target, flags)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+        pending = _flushing.get()
+        if pending is None:
+            _flush(path)
+        else:
+            flush = _Flush(path)
+            flush.start()
+            pending.append(flush)
         return name
+
+
+@contextlib.contextmanager
+def flushed_together() -> Iterator[None]:
+    """Files the local evidence storage saves inside this block are flushed to disk in the background while the
+    block goes on, and all of them are on disk when it ends (the first flush error is raised then). For a
+    caller that writes several files before the row naming them: a flush takes a journal commit of the file
+    system, milliseconds during which the caller can compute the next file, and flushes issued together can
+    share one commit. Elsewhere (S3) it changes nothing."""
+    pending: list[_Flush] = []
+    token = _flushing.set(pending)
+    try:
+        yield
+    finally:
+        _flushing.reset(token)
+        for flush in pending:
+            flush.join()
+    errors = [flush.error for flush in pending if flush.error is not None]
+    if errors:
+        raise errors[0]
 
 
 class EvidenceS3Storage(S3Storage):
@@ -132,56 +184,47 @@ def local_path(storage, name: str) -> Path | None:
         return None
 
 
-def _s3_object(storage, name: str):
-    real = _real(storage)
-    return real.bucket.Object(real.key(name))
-
-
 def _missing(exc) -> bool:
     code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
     return code in ("404", "NoSuchKey", "NotFound")
 
 
-@contextlib.contextmanager
-def open_stream(storage, name: str) -> Iterator:
-    """A binary stream of the stored file, read from the storage as it is consumed (S3: one GET whose body
-    is read in blocks; local: the file). Raises FileNotFoundError when there is no such file."""
-    path = local_path(storage, name)
-    if path is not None:
-        with open(path, "rb") as fh:
-            yield fh
-        return
+def _s3_get(storage, name: str) -> dict:
+    # The client itself, not a boto3 resource: a resource object costs about as much CPU to build as the
+    # request it sends, once per call.
+    real = _real(storage)
     try:
-        body = _s3_object(storage, name).get()["Body"]
+        return real.connection.meta.client.get_object(Bucket=real.bucket_name, Key=real.key(name))
     except ClientError as exc:
         if _missing(exc):
             raise FileNotFoundError(name) from exc
         raise
+
+
+@contextlib.contextmanager
+def open_sized(storage, name: str) -> Iterator[tuple[BinaryIO, int]]:
+    """A binary stream of the stored file and its size in bytes, both from one request (S3: one GET, whose
+    Content-Length gives the size before the body is read, so a caller can refuse a file without fetching
+    it; local: the open file and its fstat). Raises FileNotFoundError when there is no such file."""
+    path = local_path(storage, name)
+    if path is not None:
+        with open(path, "rb") as fh:
+            yield fh, os.fstat(fh.fileno()).st_size
+        return
+    response = _s3_get(storage, name)
+    body = response["Body"]
     try:
-        yield body
+        yield body, int(response["ContentLength"])
     finally:
         body.close()
 
 
-def read_range(storage, name: str, start: int, length: int) -> bytes:
-    """`length` bytes from offset `start` (fewer at the end of the file), without reading the rest."""
-    if length <= 0:
-        return b""
-    path = local_path(storage, name)
-    if path is not None:
-        with open(path, "rb") as fh:
-            fh.seek(start)
-            return fh.read(length)
-    try:
-        response = _s3_object(storage, name).get(Range=f"bytes={start}-{start + length - 1}")
-    except ClientError as exc:
-        if _missing(exc):
-            raise FileNotFoundError(name) from exc
-        if str(exc.response.get("Error", {}).get("Code")) == "InvalidRange":
-            return b""
-        raise
-    with contextlib.closing(response["Body"]) as body:
-        return body.read()
+@contextlib.contextmanager
+def open_stream(storage, name: str) -> Iterator[BinaryIO]:
+    """A binary stream of the stored file, read from the storage as it is consumed (S3: one GET whose body
+    is read in blocks; local: the file). Raises FileNotFoundError when there is no such file."""
+    with open_sized(storage, name) as (stream, _size):
+        yield stream
 
 
 def iter_blocks(stream, block: int = BLOCK) -> Iterator[bytes]:
@@ -296,3 +339,9 @@ def storage_check(storage=None) -> dict:
         "free_mb": free_mb,
         "min_free_mb": settings.POSKO_HEALTH_MIN_FREE_MB,
     }
+
+
+def overwrites(storage) -> bool:
+    """Whether saving under an existing name replaces that file in place (S3 with file_overwrite, as set in
+    settings.evidence_s3_storage), rather than storing a new file under a free name (a local folder)."""
+    return bool(getattr(_real(storage), "file_overwrite", False))

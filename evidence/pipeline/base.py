@@ -82,20 +82,26 @@ def is_transient(exc: BaseException) -> bool:
 
 @dataclass
 class Context:
-    """One run of the pipeline over one item. `work` is a private scratch folder removed at the end."""
+    """One run of the pipeline over one item. `work` is a private scratch folder (made by `scratch`), removed
+    at the end."""
 
     item: Evidence
-    work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="posko-ev-")))
-    copy: Path | None = None  # working copy of the original, made while hashing
+    work: Path | None = None  # made on first use: on a local folder most runs need no scratch file at all
+    copy: Path | None = None  # the original to read by path: the stored file (local) or a scratch copy (S3)
+    sha256: str = ""  # of the original, computed while it was read (hashing.take)
+    size: int = 0  # bytes read
     family: str = ""  # photo, video, audio, document
     media_type: str = ""
     preview: "Image.Image | None" = None  # the picture the derive step made, reused for the perceptual hash
     matches: list = field(default_factory=list)  # (other item, kind, distance) found by the duplicates step
 
     def cleanup(self) -> None:
-        shutil.rmtree(self.work, ignore_errors=True)
+        if self.work is not None:
+            shutil.rmtree(self.work, ignore_errors=True)
 
     def scratch(self, name: str) -> Path:
+        if self.work is None:
+            self.work = Path(tempfile.mkdtemp(prefix="posko-ev-"))
         return self.work / os.path.basename(name)
 
 

@@ -56,7 +56,9 @@ def run(ctx: Context) -> str:
         item.phash = dhash(ctx.preview)
     # Any status: two copies of a file processed at the same moment still find each other, since each item
     # records its hash before this step runs.
-    others = Evidence.objects.exclude(pk=item.pk)
+    # No ordering: the model's default (by report, position) would join the reports table and sort, for a
+    # set of ids.
+    others = Evidence.objects.exclude(pk=item.pk).order_by()
     same_file = set()
     if item.sha256:
         same_file = set(others.filter(sha256=item.sha256).values_list("pk", flat=True))

@@ -9,6 +9,7 @@ from PIL import Image
 
 from evidence.pipeline import documents, photos, videos
 from evidence.pipeline.base import Context
+from evidence.storage import flushed_together, overwrites
 
 NAME = "derive"
 THUMB = 320
@@ -22,12 +23,20 @@ def _jpeg(image: Image.Image, quality: int) -> ContentFile:
 
 
 def _replace(field_file, name: str, content: ContentFile) -> None:
-    # Re-running the step replaces its own files instead of piling up numbered copies: the copy the row names,
-    # and a copy of the same name that a killed run wrote but never recorded.
+    # Re-running the step replaces its own files instead of piling up numbered copies. Where the storage
+    # overwrites in place (S3), the save itself replaces a copy of the same name, whether the row names it or
+    # a killed run wrote it but never recorded it: no DELETE first. On a local folder, which would store the
+    # new copy under a free numbered name instead, that name is cleared first. A copy the row names under
+    # another name is removed either way.
     storage = field_file.storage
-    if field_file:
-        storage.delete(field_file.name)
-    storage.delete(field_file.field.generate_filename(field_file.instance, name))
+    target = field_file.field.generate_filename(field_file.instance, name)
+    stale = {field_file.name} if field_file else set()
+    if overwrites(storage):
+        stale.discard(target)
+    else:
+        stale.add(target)
+    for old in stale:
+        storage.delete(old)
     field_file.save(name, content, save=False)
 
 
@@ -50,12 +59,17 @@ def run(ctx: Context) -> str:
     if picture is None:
         return "nothing to derive"
     item = ctx.item
-    if ctx.family in ("photo", "video"):
-        _replace(item.viewing_copy, "view.jpg", _jpeg(picture, 85))
-    thumb = picture.copy()
-    # A box reduction first, then bicubic over the last factor of at most 1.5: sharp enough for a 320-px
-    # thumbnail at a quarter of the cost of a full bicubic pass.
-    thumb.thumbnail((THUMB, THUMB), Image.Resampling.BICUBIC, reducing_gap=1.5)
-    _replace(item.thumbnail, "thumb.jpg", _jpeg(thumb, 80))
+    width, height = picture.size
+    # On a local folder the viewing copy's flush to disk goes on while the thumbnail is made, and both are on
+    # disk when the block ends, before the row naming them is saved.
+    with flushed_together():
+        if ctx.family in ("photo", "video"):
+            _replace(item.viewing_copy, "view.jpg", _jpeg(picture, 85))
+        # The viewing copy is written: the picture itself becomes the thumbnail (in place, no copy). A box
+        # reduction first, then bicubic over the last factor of at most 1.5: sharp enough for a 320-px
+        # thumbnail at a quarter of the cost of a full bicubic pass.
+        thumb = picture
+        thumb.thumbnail((THUMB, THUMB), Image.Resampling.BICUBIC, reducing_gap=1.5)
+        _replace(item.thumbnail, "thumb.jpg", _jpeg(thumb, 80))
     ctx.preview = thumb
-    return f"viewing copy {picture.size[0]}×{picture.size[1]}"
+    return f"viewing copy {width}×{height}"

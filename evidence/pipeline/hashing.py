@@ -1,46 +1,66 @@
 """Step 3: the SHA-256 of the original, streamed in 1 MiB blocks, so a 500 MB video is read once and never
-held in memory. Later steps read the file by path: the stored original itself when the storage is on local
-disk (opened read-only; no step writes to it), otherwise a private scratch copy written during this pass
-(object storage: the one download of the original), removed with the run's scratch folder."""
+held in memory.
+
+The original is read from storage once per run, by `take` (called by preflight, which checks the size first
+from the same request): the digest is computed on the way, and on object storage the bytes go into a private
+scratch copy that every later step reads by path (identify's head and tail, metadata, derived copies, the
+virus scan), removed with the run's scratch folder. On a local folder the later steps read the stored original
+itself (opened read-only; no step writes to it). This step then checks the digest against the one recorded
+by an earlier run: what was received must never change."""
 
 import hashlib
+from typing import BinaryIO
 
 from evidence.pipeline.base import Context, PermanentFailure, TransientFailure
-from evidence.storage import BLOCK, local_path, open_stream
+from evidence.storage import BLOCK, local_path, open_sized
 
 NAME = "sha256"
 
 
-def run(ctx: Context) -> str:
+def take(ctx: Context, source: BinaryIO) -> None:
+    """Read the original from `source` to its end: its SHA-256 and size, and (object storage) the scratch copy.
+    Errors of the storage propagate: the caller tells a missing file from a transient failure."""
     item = ctx.item
+    local = local_path(item.file.storage, item.file.name or "")
+    target_path = None if local else ctx.scratch("original")
     digest = hashlib.sha256()
     size = 0
-    storage = item.file.storage
-    name = item.file.name
-    if not name:  # preflight stops an item without a file before this step
-        raise PermanentFailure("No file is attached to this item.")
-    local = local_path(storage, name)
-    target_path = None if local else ctx.scratch("original")
+    target = open(target_path, "wb") if target_path else None  # noqa: SIM115 (closed below)
     try:
-        with open_stream(storage, name) as source:
-            target = open(target_path, "wb") if target_path else None  # noqa: SIM115 (closed below)
-            try:
-                while block := source.read(BLOCK):
-                    digest.update(block)
-                    size += len(block)
-                    if target:
-                        target.write(block)
-            finally:
-                if target:
-                    target.close()
+        while block := source.read(BLOCK):
+            digest.update(block)
+            size += len(block)
+            if target:
+                target.write(block)
+    finally:
+        if target:
+            target.close()
+    ctx.copy = local or target_path
+    ctx.sha256, ctx.size = digest.hexdigest(), size
+
+
+def _take_from_storage(ctx: Context) -> None:
+    # Only when preflight did not read the original (it refused it before reading, and a rejected file is
+    # still hashed: pipeline._hash_anyway).
+    item = ctx.item
+    if not item.file.name:  # preflight stops an item without a file before this step
+        raise PermanentFailure("No file is attached to this item.")
+    try:
+        with open_sized(item.file.storage, item.file.name) as (source, _size):
+            take(ctx, source)
     except FileNotFoundError as exc:
         raise PermanentFailure("The stored original is missing.") from exc
     except OSError as exc:
         raise TransientFailure(f"Storage could not be read: {exc.__class__.__name__}") from exc
-    ctx.copy = local or target_path
-    value = digest.hexdigest()
+
+
+def run(ctx: Context) -> str:
+    item = ctx.item
+    if not ctx.sha256:
+        _take_from_storage(ctx)
+    value = ctx.sha256
     if item.sha256 and item.sha256 != value:
         # The original must never change; a different hash on a re-run means the stored bytes were altered.
         raise PermanentFailure(f"The original's SHA-256 changed since it was first recorded ({item.sha256}).")
-    item.sha256, item.size = value, size
+    item.sha256, item.size = value, ctx.size
     return value

@@ -8,7 +8,6 @@ previewed, only downloadable as an attachment by staff allowed to open originals
 import re
 
 from evidence.pipeline.base import Context, PermanentFailure, Rejected
-from evidence.storage import read_range
 
 NAME = "identify"
 
@@ -130,21 +129,22 @@ def _dangerous(head: bytes) -> str:
     return ""
 
 
-def _read(field_file, size: int) -> tuple[bytes, bytes]:
-    # Two ranged reads: on object storage only these bytes travel, not the whole file.
-    storage, name = field_file.storage, field_file.name
-    try:
-        head = read_range(storage, name, 0, HEAD)
+def _read(ctx: Context) -> tuple[bytes, bytes]:
+    # From the copy preflight read (the stored file itself on a local folder): no request to the storage.
+    if ctx.copy is None:
+        raise PermanentFailure("The original was not read.")
+    size = ctx.size
+    with open(ctx.copy, "rb") as fh:
+        head = fh.read(HEAD)
         start = max(HEAD, size - TAIL)
-        tail = read_range(storage, name, start, size - start) if size > HEAD else b""
-    except FileNotFoundError as exc:
-        raise PermanentFailure("The stored original is missing.") from exc
+        fh.seek(start)
+        tail = fh.read(size - start) if size > HEAD else b""
     return head, tail
 
 
 def run(ctx: Context) -> str:
     item = ctx.item
-    head, tail = _read(item.file, item.size or 0)
+    head, tail = _read(ctx)
     danger = _dangerous(head)
     if danger:
         raise Rejected(f"The file is {danger}, not a photo, video, audio or document.", quarantine=True)

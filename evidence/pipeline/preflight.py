@@ -1,24 +1,21 @@
-"""Step 1: the stored original exists, is not empty and is within the size limit."""
+"""Step 1: the stored original exists, is not empty and is within the size limit; then it is read, once.
+
+The size comes with the read itself (S3: the GET's Content-Length, local: fstat) and is checked before any
+byte of the body is read, so a file over the limit is never fetched; a file within it is read to its end
+right away by hashing.take (digest, and on object storage the scratch copy every later step works on): one
+request to the storage for the whole run instead of one per step."""
 
 from django.conf import settings
 
+from evidence.pipeline import hashing
 from evidence.pipeline.base import Context, PermanentFailure, Rejected, TransientFailure
+from evidence.storage import open_sized
 
 NAME = "preflight"
 
 
-def run(ctx: Context) -> str:
+def _check(ctx: Context, size: int) -> None:
     item = ctx.item
-    name = item.file.name
-    if not name:
-        raise PermanentFailure("No file is attached to this item.")
-    storage = item.file.storage
-    try:
-        if not storage.exists(name):
-            raise PermanentFailure("The stored original is missing.")
-        size = storage.size(name)
-    except OSError as exc:
-        raise TransientFailure(f"Storage could not be read: {exc.__class__.__name__}") from exc
     if item.sha256 and item.size is not None and size != item.size:
         # Hashed before (a re-run): what was received is fixed, by the database too (docs/integrity.md), so a
         # different size means the stored bytes were altered.
@@ -30,5 +27,23 @@ def run(ctx: Context) -> str:
     # The intake limit applies again here, in case the limit was lowered or the row was written otherwise.
     if size > max(settings.POSKO_MAX_FILE_BYTES, settings.POSKO_PIPELINE_MAX_FILE_BYTES):
         raise Rejected(f"The file is larger than the processing limit ({size} bytes).")
+
+
+def run(ctx: Context) -> str:
+    item = ctx.item
+    name = item.file.name
+    if not name:
+        raise PermanentFailure("No file is attached to this item.")
+    try:
+        with open_sized(item.file.storage, name) as (source, size):
+            _check(ctx, size)
+            hashing.take(ctx, source)
+    except FileNotFoundError as exc:
+        raise PermanentFailure("The stored original is missing.") from exc
+    except OSError as exc:
+        raise TransientFailure(f"Storage could not be read: {exc.__class__.__name__}") from exc
+    if ctx.size != size:
+        # Fewer or more bytes than announced: the object changed while it was read (or a proxy cut it short).
+        raise TransientFailure(f"The original was {ctx.size} bytes long instead of {size} while it was read.")
     item.size = size
     return f"{size} bytes"

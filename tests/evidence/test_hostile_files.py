@@ -22,7 +22,9 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_hostile_file_is_rejected_with_a_reason(db, name):
+def test_each_hostile_file_is_rejected_with_a_reason(db, store, name):
+    # On both storages: on S3 the type, markup and hidden archives are read from the run's one copy of the
+    # original, not from the object store.
     content, declared = samples.hostile_set()[name]
     item = process(attach(ReportFactory(), content, name, declared))
     status, quarantined, words = EXPECTED[name]
