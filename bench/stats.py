@@ -173,6 +173,18 @@ def main():
         settings.POSKO_STATS_STAFF_CACHE_SECONDS = 0  # computed on every request
         staff_page()
 
+    # The largest kab/kota of the province: what a drill-down from the province's table computes.
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT regency_code FROM complaints_report WHERE province_code = '35' GROUP BY 1 ORDER BY count(*) DESC "
+            "LIMIT 1"
+        )
+        regency = cur.fetchone()[0]
+
+    def staff_regency_cold():
+        settings.POSKO_STATS_STAFF_CACHE_SECONDS = 0
+        assert staff_client.get("/staf/statistik/", {"region": regency}).status_code == 200
+
     def staff_warm():
         settings.POSKO_STATS_STAFF_CACHE_SECONDS = 60  # kept for a minute (the default)
         staff_page()
@@ -205,6 +217,7 @@ def main():
         "/staf/ queue (reference)": queue_page,
         "/staf/statistik/ computed (first visit)": staff_cold,
         "/staf/statistik/ from the cache": staff_warm,
+        "/staf/statistik/?region=<kab/kota> computed": staff_regency_cold,
         "/statistik/ cold cache": public_cold,
         "/statistik/ warm cache": public_warm,
     }
