@@ -101,12 +101,7 @@ def s3_start(log: Path) -> tuple[subprocess.Popen, str]:
     endpoint URL."""
     port = free_port()
     moto = Path(PY).parent / "moto_server"
-    proc = subprocess.Popen(  # noqa: S603
-        [str(moto), "-H", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT,
-        stdout=open(log, "wb"),  # noqa: SIM115
-        stderr=subprocess.STDOUT,
-    )
+    proc = start([str(moto), "-H", "127.0.0.1", "-p", str(port)], dict(os.environ), log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

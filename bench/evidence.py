@@ -91,16 +91,12 @@ def _baseline_store(source: str, thumbnail: bytes) -> None:
         _endpoint, bucket, key = source[3:].split(" ")
         _S3.put_object(Bucket=bucket, Key=f"{key}.thumb.jpg", Body=thumbnail, ContentType="image/jpeg")
         return
+    from evidence.storage import _flush  # the local evidence storage's own flush of a file and its folder
+
     path = f"{source}.thumb.jpg"
     with open(path, "wb") as fh:
         fh.write(thumbnail)
-        fh.flush()
-        os.fsync(fh.fileno())
-    folder = os.open(os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    _flush(path)
 
 
 def _baseline_one(source: str) -> str:

@@ -5,14 +5,13 @@ Two backends: a local folder (the embedded default, `MEDIA_ROOT`), whose writes 
 they are reported done, and S3-compatible object storage through django-storages (MinIO, Ceph, AWS), chosen
 by `POSKO_S3_BUCKET`. Code outside this module never asks for a file's path: files are read and written as
 streams, in blocks, so a 2 GB video never sits in memory, and a decoder that needs a path gets a scratch
-copy (`local_copy`) that is removed when it is done.
+copy that is removed when it is done (evidence.pipeline.hashing.take).
 """
 
 import contextlib
 import contextvars
 import os
 import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,8 +133,7 @@ class EvidenceS3Storage(S3Storage):
         threshold = self.transfer_config.multipart_threshold
         if size is None or size > threshold or self.gzip or not is_seekable(content):
             return super()._save(name, content)
-        cleaned_name = clean_name(name)
-        key = self._normalize_name(cleaned_name)
+        key = self.key(name)
         params = self._get_write_parameters(key, content)
         content.seek(0)
         # botocore reads the body for its checksum (and, over plain HTTP, the payload signature), then seeks
@@ -143,7 +141,7 @@ class EvidenceS3Storage(S3Storage):
         self.connection.meta.client.put_object(
             Bucket=self.bucket_name, Key=key, Body=ReadBytesWrapper(content), **params
         )
-        return cleaned_name
+        return clean_name(name)
 
 
 class _EvidenceStorage(LazyObject):
@@ -225,29 +223,6 @@ def open_stream(storage, name: str) -> Iterator[BinaryIO]:
     is read in blocks; local: the file). Raises FileNotFoundError when there is no such file."""
     with open_sized(storage, name) as (stream, _size):
         yield stream
-
-
-def iter_blocks(stream, block: int = BLOCK) -> Iterator[bytes]:
-    while chunk := stream.read(block):
-        yield chunk
-
-
-@contextlib.contextmanager
-def local_copy(storage, name: str, scratch: Path | None = None) -> Iterator[Path]:
-    """A path to the file's bytes for libraries that need one: the file itself on a local folder (read
-    only), else a scratch copy streamed from the storage, removed when the block ends."""
-    path = local_path(storage, name)
-    if path is not None:
-        yield path
-        return
-    folder = Path(tempfile.mkdtemp(prefix="posko-copy-", dir=scratch))
-    target = folder / "copy"
-    try:
-        with open_stream(storage, name) as source, open(target, "wb") as out:
-            shutil.copyfileobj(source, out, BLOCK)
-        yield target
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def iter_files(storage, prefix: str) -> Iterator[tuple[str, float]]:

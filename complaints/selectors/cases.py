@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Accused, Message, MinutesVersion, Report, ReportEvent
-from complaints.models.reports import queue_mark
+from complaints.models.reports import UNTRIAGED_STATUSES, queue_mark
 from complaints.services.access import has_role, reports_for_user
 from complaints.timezones import due_before_today_q, report_zone, today_in
 from evidence.access import can_see_location
 from evidence.models import DuplicateMatch, Evidence
 
 S = Report.Status
-TRIAGE_STATUSES = [S.SUBMITTED, S.TRIAGE, S.NEEDS_INFO]
+TRIAGE_STATUSES = list(UNTRIAGED_STATUSES)  # the statuses whose queue the bot check orders
 PAGE_SIZE = 50
 # A search counts its matches up to this many (20 pages); past it the queue says "more than 1,000".
 SEARCH_COUNT_CAP = 1000

@@ -71,6 +71,36 @@ def event_chain_hash(event: ReportEvent, previous: str) -> str:
     )
 
 
+def _chained_event(
+    *,
+    report_id,
+    head: str,
+    seq: int,
+    kind,
+    actor=None,
+    note="",
+    data=None,
+    from_status="",
+    to_status="",
+    at=None,
+) -> ReportEvent:
+    """A new event (not saved) chained to `head` at place `seq`, in the form it is hashed and stored in."""
+    event = ReportEvent(
+        report_id=report_id,
+        kind=kind,
+        actor=actor,
+        note=str(note),  # a lazy translation is stored (and hashed) as the text it is now
+        # What JSONField gives back when the event is read again (tuples become lists, and so on): hashed as that.
+        data=json.loads(json.dumps(data or {})),
+        from_status=from_status,
+        to_status=to_status,
+        at=at or timezone.now(),
+        seq=seq,
+    )
+    event.chain_hash = event_chain_hash(event, head)
+    return event
+
+
 def event_record(
     *,
     report=None,
@@ -86,25 +116,22 @@ def event_record(
     """Append one event to a case's history, chained to the previous one. Runs in the caller's transaction
     (or its own), holding the case's chain row until it commits."""
     report_id = report.pk if report is not None else report_id
-    note = str(note)  # a lazy translation is stored (and hashed) as the text it is now
-    # What JSONField gives back when the event is read again (tuples become lists, and so on): hashed as that.
-    data = json.loads(json.dumps(data or {}))
     with transaction.atomic():
         # The first event of a case creates its chain row; ignore_conflicts makes a race here harmless.
         ReportChain.objects.bulk_create([ReportChain(report_id=report_id)], ignore_conflicts=True)
         chain = ReportChain.objects.select_for_update().get(report_id=report_id)
-        event = ReportEvent(
+        event = _chained_event(
             report_id=report_id,
+            head=chain.head,
+            seq=chain.seq + 1,
             kind=kind,
             actor=actor,
             note=note,
             data=data,
             from_status=from_status,
             to_status=to_status,
-            at=at or timezone.now(),
-            seq=chain.seq + 1,
+            at=at,
         )
-        event.chain_hash = event_chain_hash(event, chain.head)
         event.save(force_insert=True)
         ReportChain.objects.filter(report_id=report_id).update(seq=event.seq, head=event.chain_hash)
         if kind == ReportEvent.Kind.TRANSITION and from_status == Report.Status.SUBMITTED:
@@ -127,18 +154,9 @@ def event_record_first(
     transaction fails rather than fork the chain. Must run inside that transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record_first runs in the transaction that created the case")
-    data = json.loads(json.dumps(data or {}))
-    event = ReportEvent(
-        report_id=report.pk,
-        kind=kind,
-        note="",
-        data=data,
-        from_status="",
-        to_status=to_status,
-        at=at or timezone.now(),
-        seq=1,
+    event = _chained_event(
+        report_id=report.pk, head="", seq=1, kind=kind, data=data, to_status=to_status, at=at
     )
-    event.chain_hash = event_chain_hash(event, "")
     ReportChain.objects.create(report_id=report.pk, seq=event.seq, head=event.chain_hash)
     event.save(force_insert=True)
     event.report = report

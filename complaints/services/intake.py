@@ -51,7 +51,6 @@ def report_submit(
     late = today > deadline
     pin, salt = codes.pin_new(), codes.pin_salt_new()
     for attempt in range(1, _CODE_ATTEMPTS + 1):
-        code = ""
         try:
             # A failure anywhere (a full disk mid-file, the object store or the database gone, the commit
             # refused) rolls the rows back and removes every file written for them, partial ones included:
@@ -76,7 +75,7 @@ def report_submit(
             # 60 random bits make a taken code vanishingly rare, so it is not looked up before every report
             # (a query on the hot path): the unique index refuses it, the report's row is the first thing
             # written (no file yet), and the report is filed again under a new code.
-            if attempt < _CODE_ATTEMPTS and code and Report.objects.filter(tracking_code=code).exists():
+            if attempt < _CODE_ATTEMPTS and Report.objects.filter(tracking_code=code).exists():
                 continue
             raise
         return Receipt(report=report, pin=pin)
@@ -142,13 +141,8 @@ def _create(
     # this hot path.
     report.full_clean(exclude=["categories", "election", "incident_region"], validate_unique=False)
     report.save()
-    # A new report has no categories yet: insert the links at once, as set() would but without first reading
-    # the (none) existing ones.
-    through = Report.categories.through
-    through.objects.bulk_create(
-        [through(report_id=report.pk, violationcategory_id=category.pk) for category in data["categories"]],
-        ignore_conflicts=True,
-    )
+    # add(), not set(): a new report has no links to read first (one INSERT ... ON CONFLICT DO NOTHING).
+    report.categories.add(*data["categories"])
     for row in rows:
         row.report = report
         row.person = registry.person_for(nip=row.nip, name=row.name, agency=row.agency)

@@ -19,17 +19,17 @@ def person_for(*, nip: str, name: str, agency: str) -> Person:
         person = Person.objects.filter(nip=nip).first()
     else:
         person = Person.objects.filter(key=key).order_by("nip").first()
-    if person is None and not nip:
+    if person is not None:
+        return person
+    if not nip:
         # Only the NIP is unique: without one nothing can conflict, and no savepoint is needed (two queries
         # fewer on every report naming someone new).
-        person = Person.objects.create(nip=None, name=name, agency=agency, key=key)
-    elif person is None:
-        try:
-            with transaction.atomic():
-                person = Person.objects.create(nip=nip or None, name=name, agency=agency, key=key)
-        except IntegrityError:  # the same NIP registered a moment ago by another request
-            person = Person.objects.get(nip=nip)
-    return person
+        return Person.objects.create(nip=None, name=name, agency=agency, key=key)
+    try:
+        with transaction.atomic():
+            return Person.objects.create(nip=nip, name=name, agency=agency, key=key)
+    except IntegrityError:  # the same NIP registered a moment ago by another request
+        return Person.objects.get(nip=nip)
 
 
 def person_resolve(accused: Accused) -> Person:

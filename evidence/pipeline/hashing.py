@@ -11,8 +11,8 @@ by an earlier run: what was received must never change."""
 import hashlib
 from typing import BinaryIO
 
-from evidence.pipeline.base import Context, PermanentFailure, TransientFailure
-from evidence.storage import BLOCK, local_path, open_sized
+from evidence.pipeline.base import Context, PermanentFailure
+from evidence.storage import BLOCK, local_path
 
 NAME = "sha256"
 
@@ -39,25 +39,14 @@ def take(ctx: Context, source: BinaryIO) -> None:
     ctx.sha256, ctx.size = digest.hexdigest(), size
 
 
-def _take_from_storage(ctx: Context) -> None:
-    # Only when preflight did not read the original (it refused it before reading, and a rejected file is
-    # still hashed: pipeline._hash_anyway).
-    item = ctx.item
-    if not item.file.name:  # preflight stops an item without a file before this step
-        raise PermanentFailure("No file is attached to this item.")
-    try:
-        with open_sized(item.file.storage, item.file.name) as (source, _size):
-            take(ctx, source)
-    except FileNotFoundError as exc:
-        raise PermanentFailure("The stored original is missing.") from exc
-    except OSError as exc:
-        raise TransientFailure(f"Storage could not be read: {exc.__class__.__name__}") from exc
-
-
 def run(ctx: Context) -> str:
     item = ctx.item
     if not ctx.sha256:
-        _take_from_storage(ctx)
+        # Only when preflight did not read the original (it refused it before reading, and a rejected file is
+        # still hashed: pipeline._hash_anyway). Imported here: preflight reads through this module's take.
+        from evidence.pipeline import preflight
+
+        preflight.read_original(ctx, check=False)
     value = ctx.sha256
     if item.sha256 and item.sha256 != value:
         # The original must never change; a different hash on a re-run means the stored bytes were altered.

@@ -29,21 +29,30 @@ def _check(ctx: Context, size: int) -> None:
         raise Rejected(f"The file is larger than the processing limit ({size} bytes).")
 
 
-def run(ctx: Context) -> str:
+def read_original(ctx: Context, *, check: bool = True) -> int:
+    """Open the stored original, check its size from the same request (unless `check` is off) and read it
+    once (hashing.take). Returns the size the storage announced. A missing original fails for good; any other
+    storage error is transient."""
     item = ctx.item
     name = item.file.name
     if not name:
         raise PermanentFailure("No file is attached to this item.")
     try:
         with open_sized(item.file.storage, name) as (source, size):
-            _check(ctx, size)
+            if check:
+                _check(ctx, size)
             hashing.take(ctx, source)
     except FileNotFoundError as exc:
         raise PermanentFailure("The stored original is missing.") from exc
     except OSError as exc:
         raise TransientFailure(f"Storage could not be read: {exc.__class__.__name__}") from exc
+    return size
+
+
+def run(ctx: Context) -> str:
+    size = read_original(ctx)
     if ctx.size != size:
         # Fewer or more bytes than announced: the object changed while it was read (or a proxy cut it short).
         raise TransientFailure(f"The original was {ctx.size} bytes long instead of {size} while it was read.")
-    item.size = size
+    ctx.item.size = size
     return f"{size} bytes"

@@ -159,7 +159,7 @@ def staff_figures_cached(user, filters: StatsFilters, *, people: bool = False) -
     key = _staff_key(user, filters, people)
     entry = cache.get(key)
     if entry is None:
-        return staff_figures_refresh(user, filters, people=people)
+        return staff_figures_refresh(user, filters, people=people, key=key)
     if time.time() - entry["at"] >= seconds and cache.add(f"{key}:lock", 1, timeout=120):
         from stats.tasks import refresh_staff_task
 
@@ -171,9 +171,10 @@ def staff_figures_cached(user, filters: StatsFilters, *, people: bool = False) -
     return entry["figures"]
 
 
-def staff_figures_refresh(user, filters: StatsFilters, *, people: bool = False) -> dict:
-    """Compute the figures and keep them (the request of a first visit, or the refresh task)."""
-    key = _staff_key(user, filters, people)
+def staff_figures_refresh(user, filters: StatsFilters, *, people: bool = False, key: str = "") -> dict:
+    """Compute the figures and keep them (the request of a first visit, which passes the key it has, or the
+    refresh task)."""
+    key = key or _staff_key(user, filters, people)
     figures = staff_figures(user, filters, people=people)
     cache.set(key, {"at": time.time(), "figures": figures}, timeout=STAFF_KEEP_SECONDS)
     cache.delete(f"{key}:lock")
