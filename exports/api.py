@@ -12,10 +12,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from complaints.staff_api import StaffAPIView
-from evidence.views import _file_response
 from exports import selectors, services
 from exports.models import Export
-from exports.views import CONTENT_TYPES, _client
+from exports.views import _client, export_file_response
 
 TRUE_WORDS = {"1", "true", "on", "yes"}
 FALSE_WORDS = {"0", "false", "off", "no", ""}
@@ -205,15 +204,4 @@ class ExportFile(StaffAPIView):
         export = selectors.export_for_user(request.user, pk)
         if export is None or not export.downloadable:
             raise Http404
-        handed_over = request.method == "GET"  # DRF answers HEAD with this method too
-        response = _file_response(
-            export.file,
-            content_type=CONTENT_TYPES[export.kind],
-            attachment=True,
-            filename=export.filename,
-            private_cache=False,
-            hand_over=handed_over,
-        )
-        if handed_over:
-            services.export_downloaded(export=export, user=request.user)
-        return response
+        return export_file_response(request, export)  # DRF answers HEAD with this method too

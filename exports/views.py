@@ -161,15 +161,23 @@ def export_download(request, pk):
     export = _get_export_for_user(request, pk)
     if not export.downloadable:
         raise Http404
+    return export_file_response(request, export)
+
+
+def export_file_response(request, export: Export):
+    """The export's file as an attachment, for the page and the API. A GET hands it out and records that; a
+    HEAD (answered from the same view: posko.middleware, and DRF) gets the headers only, never a presigned
+    URL, and records nothing."""
+    handed_over = request.method == "GET"
     response = _file_response(
         export.file,
         content_type=CONTENT_TYPES[export.kind],
         attachment=True,
         filename=export.filename,
         private_cache=False,
-        hand_over=request.method == "GET",  # a HEAD gets the headers, never a presigned URL
+        hand_over=handed_over,
     )
-    if request.method == "GET":  # a HEAD hands nothing out (posko.middleware): nothing to record
+    if handed_over:
         services.export_downloaded(export=export, user=request.user)
     return response
 
