@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.forms import AccusedFormSet, LinkFormSet, ReportForm
 from complaints.models import ViolationCategory
+from posko.numbers import small_int
 
 ABOUT_FIELDS = [
     "anonymous",
@@ -120,8 +121,9 @@ def rows_remove(values: dict, prefix: str, index: int) -> None:
             continue
         rest = key[len(head) :]
         number, _sep, field = rest.partition("-")
-        if number.isdigit() and int(number) < total:
-            rows[int(number)][field] = values.pop(key)
+        row = small_int(number)
+        if row is not None and row < total:
+            rows[row][field] = values.pop(key)
     del rows[index]
     for number, row in enumerate(rows):
         for field, items in row.items():

@@ -24,6 +24,7 @@ from complaints.selectors import cases as case_selectors
 from complaints.services import access, workflow
 from complaints.timezones import report_zone, today_in
 from evidence.access import can_open_originals
+from posko.numbers import small_int
 
 S = Report.Status
 
@@ -138,8 +139,8 @@ def _next_or(request, fallback: str) -> str:
 def case_bulk(request):
     """Bulk actions on the selected reports: claim, assign, start triage, reject as spam."""
     _staff_or_404(request)
-    # Plain ASCII digits of a size a database id can have: anything else is no report (never a 500).
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isascii() and i.isdigit() and len(i) < 19][:200]
+    # Anything but a number of a size a database id can have is no report (never a 500).
+    ids = [pk for i in request.POST.getlist("ids") if (pk := small_int(i)) is not None][:200]
     action = request.POST.get("action", "")
     reports = list(access.reports_for_user(request.user).filter(pk__in=ids))
     done, failed, reasons = 0, [], []
@@ -148,12 +149,8 @@ def case_bulk(request):
             if action == "claim":
                 workflow.case_assign(report=report, user=request.user, assignee=request.user)
             elif action == "assign":
-                raw = request.POST.get("assignee") or ""
-                assignee = (
-                    User.objects.filter(pk=int(raw)).first()
-                    if raw.isascii() and raw.isdigit() and len(raw) < 19
-                    else None
-                )
+                pk = small_int(request.POST.get("assignee") or "")
+                assignee = User.objects.filter(pk=pk).first() if pk is not None else None
                 workflow.case_assign(report=report, user=request.user, assignee=assignee)
             elif action == "triage":
                 workflow.case_transition(report=report, user=request.user, to_status=S.TRIAGE)

@@ -21,6 +21,7 @@ from complaints.report_views.common import (
 from complaints.services import drafts
 from evidence import resumable
 from evidence.uploadhandlers import skipped_uploads
+from posko.numbers import small_int
 
 # --- Step 4: evidence ---------------------------------------------------------------------------------------
 
@@ -47,8 +48,8 @@ def report_evidence(request):
     )
     if action == "add-link":
         steps.rows_add(values, "links")
-    elif action.startswith("remove-link-") and action.rsplit("-", 1)[1].isdigit():
-        steps.rows_remove(values, "links", int(action.rsplit("-", 1)[1]))
+    elif action.startswith("remove-link-") and (row := small_int(action.rsplit("-", 1)[1])) is not None:
+        steps.rows_remove(values, "links", row)
     elif action.startswith("remove-file-"):
         drafts.draft_remove_file(draft=draft, staged_id=_uuid(action[len("remove-file-") :]))
     elif action.startswith("keep-location-"):

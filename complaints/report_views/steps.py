@@ -19,6 +19,7 @@ from complaints.report_views.common import (
 )
 from complaints.services import drafts
 from complaints.tasks import draft_resume_email_task
+from posko.numbers import small_int
 
 # --- Step 1: about you --------------------------------------------------------------------------------------
 
@@ -66,8 +67,8 @@ def report_accused(request):
     action = request.POST.get("_action", "continue")
     if action == "add-accused":
         steps.rows_add(values, "accused")
-    elif action.startswith("remove-accused-") and action.rsplit("-", 1)[1].isdigit():
-        steps.rows_remove(values, "accused", int(action.rsplit("-", 1)[1]))
+    elif action.startswith("remove-accused-") and (row := small_int(action.rsplit("-", 1)[1])) is not None:
+        steps.rows_remove(values, "accused", row)
     formset = steps.accused_formset(values)
     valid = formset.is_valid()
     draft = session_draft_or_new(request)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Report, ReportEvent
 from complaints.services import access
 from evidence.models import CustodyEvent
+from posko.numbers import small_int
 
 LIMIT = 200
 E = ReportEvent.Kind
@@ -63,8 +64,8 @@ def _cases(user, filters: AuditFilters):
     if filters.case:
         term = filters.case.strip()
         match = Q(case_number__iexact=term) | Q(tracking_code__iexact=term)
-        if term.isascii() and term.isdigit() and len(term) <= 18:  # "²" is a digit to Python, not to int()
-            match |= Q(pk=int(term))
+        if (pk := small_int(term)) is not None:
+            match |= Q(pk=pk)
         reports = reports.filter(match)
     return reports
 
