@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
@@ -68,27 +68,60 @@ def _code_key(code: str) -> str:
     return f"posko:track-code:{hashlib.sha256(code.encode()).hexdigest()[:32]}"
 
 
-def _count_failure(key: str, window: int) -> int:
-    """Count one failure in a fixed window that starts at the first failure; returns the count. The window's
-    end is kept beside the count, to tell people when they may try again."""
+# One round trip to Redis instead of three (add, then exists and incr): count, and on the window's first hit
+# set its expiry and remember when it ends, atomically (a script runs whole), so a counter can never be left
+# without an expiry. The end is kept as whole seconds: Django's Redis cache stores an int as it is, readable
+# by cache.get.
+_COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 or redis.call('TTL', KEYS[1]) < 0 then
+    redis.call('EXPIRE', KEYS[1], ARGV[1])
+    redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[1])
+end
+return count
+"""
+
+
+def _count_redis(key: str, window: int) -> int | None:
+    """The count after this hit, through the script when the cache is Django's Redis cache; None when it is
+    another backend (tests' and development's local memory)."""
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]  # `cache` is a proxy to it
+    if not isinstance(backend, RedisCache):
+        return None
+    count_key = backend.make_and_validate_key(key)
+    until_key = backend.make_and_validate_key(f"{key}:until")
+    client = backend._cache.get_client(count_key, write=True)
+    until = int(timezone.now().timestamp()) + window
+    return int(client.eval(_COUNT_SCRIPT, 2, count_key, until_key, window, until))
+
+
+def window_count(key: str, window: int) -> int:
+    """Count one hit in a fixed window that starts at the first hit; returns the count. The window's end is
+    kept beside the count (window_until), to tell people when they may try again."""
+    count = _count_redis(key, window)
+    if count is not None:
+        return count
     if cache.add(key, 1, timeout=window):
-        cache.set(f"{key}:until", (timezone.now() + dt.timedelta(seconds=window)).timestamp(), timeout=window)
+        cache.set(f"{key}:until", int(timezone.now().timestamp()) + window, timeout=window)
         return 1
     try:
         return cache.incr(key)
-    except ValueError:  # expired between add and incr
+    except ValueError:  # expired between add and incr: a new window
         cache.add(key, 1, timeout=window)
         return 1
 
 
-def _until(key: str) -> dt.datetime | None:
+def window_until(key: str) -> dt.datetime | None:
+    """When the window of `key` (window_count) ends, if known."""
     stamp = cache.get(f"{key}:until")
     return dt.datetime.fromtimestamp(stamp, tz=dt.UTC) if stamp else None
 
 
 def _code_locked_until(code: str) -> dt.datetime | None:
     try:
-        return _until(f"{_code_key(code)}:lock") if cache.get(f"{_code_key(code)}:lock") else None
+        return window_until(f"{_code_key(code)}:lock") if cache.get(f"{_code_key(code)}:lock") else None
     except Exception:  # noqa: BLE001 - any cache failure: fail open, as _failures does
         log.warning("tracking throttle unavailable (cache down); failing open", exc_info=True)
         return None
@@ -98,7 +131,7 @@ def _code_failure(code: str) -> None:
     """After POSKO_TRACK_CODE_MAX_FAILURES wrong PINs for one code within POSKO_TRACK_CODE_WINDOW_SECONDS, the
     code is locked for POSKO_TRACK_CODE_LOCK_SECONDS, from every address: a guesser who changes address
     after each try is stopped all the same."""
-    failures = _count_failure(_code_key(code), settings.POSKO_TRACK_CODE_WINDOW_SECONDS)
+    failures = window_count(_code_key(code), settings.POSKO_TRACK_CODE_WINDOW_SECONDS)
     if failures >= settings.POSKO_TRACK_CODE_MAX_FAILURES:
         lock = f"{_code_key(code)}:lock"
         seconds = settings.POSKO_TRACK_CODE_LOCK_SECONDS
@@ -117,7 +150,7 @@ def report_track(*, tracking_code: str, pin: str, client: str) -> TrackResult:
     key = _key(client)
     failures = _failures(key)
     if failures >= settings.POSKO_TRACK_MAX_FAILURES:
-        raise TrackingThrottled(_until(key))
+        raise TrackingThrottled(window_until(key))
     code = codes.tracking_code_normalize(tracking_code)
     if code and (locked_until := _code_locked_until(code)) is not None:
         raise TrackingThrottled(locked_until)
@@ -149,7 +182,7 @@ def _failures(key: str) -> int:
 
 def _record_failure(key: str, code: str) -> None:
     try:
-        _count_failure(key, settings.POSKO_TRACK_WINDOW_SECONDS)
+        window_count(key, settings.POSKO_TRACK_WINDOW_SECONDS)
         if code:
             _code_failure(code)
     except Exception:  # noqa: BLE001 - any cache failure: the attempt goes uncounted
