@@ -82,6 +82,16 @@ def start(cmd: list[str], env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
 
 
+def celery_worker(
+    env: dict, log: Path, *, concurrency: int = 1, queue: str = "", name: str = "", nice: int = 0
+) -> subprocess.Popen:
+    """A real `celery worker` process for a benchmark (all queues unless `queue`), at `nice` when given."""
+    cmd = [*(["nice", "-n", str(nice)] if nice else []), PY, "-m", "celery", "-A", "posko", "worker"]
+    cmd += ["-l", "WARNING", "-c", str(concurrency), "--without-gossip", "--without-mingle"]
+    cmd += [*(["-Q", queue] if queue else []), *(["-n", name] if name else [])]
+    return start(cmd, env, log)
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.terminate()

@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._services import PY, ROOT, bench_env, fresh_database, s3_start, s3_use, start, stop  # noqa: E402
+from bench._services import PY, ROOT, bench_env, celery_worker, fresh_database, s3_start, s3_use, stop  # noqa: E402
 
 
 def phone_photo(width: int, height: int, seed: int) -> bytes:
@@ -133,27 +133,8 @@ def _worker(env: dict, work: Path, concurrency: int):
 
     name = f"bench-c{concurrency}-{os.getpid()}@localhost"
     queue = settings.POSKO_QUEUE_QUICK
-    proc = start(
-        [
-            PY,
-            "-m",
-            "celery",
-            "-A",
-            "posko",
-            "worker",
-            "-l",
-            "WARNING",
-            "-c",
-            str(concurrency),
-            "-Q",
-            queue,
-            "-n",
-            name,
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        env,
-        work / f"worker-c{concurrency}.log",
+    proc = celery_worker(
+        env, work / f"worker-c{concurrency}.log", concurrency=concurrency, queue=queue, name=name
     )
     deadline = time.monotonic() + 120
     while not app.control.ping(destination=[name], timeout=0.5):

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._services import PY, ROOT, bench_env, fresh_database, start, stop  # noqa: E402
+from bench._services import PY, ROOT, bench_env, celery_worker, fresh_database, stop  # noqa: E402
 
 DB = "posko_bench_exports"
 
@@ -168,28 +168,7 @@ def bench_bundle(env, args, media: Path, results: dict) -> None:
         small = make_case(user, args.files, 1)  # as many files (the same case file), 1 MB in all
     log = Path(tempfile.mkdtemp(prefix="posko-bench-worker-")) / "worker.log"
     worker_env = {**env, "POSKO_WORKER_MEMORY_MB": "0"}
-    worker = start(
-        [
-            PY,
-            "-m",
-            "celery",
-            "-A",
-            "posko",
-            "worker",
-            "-c",
-            "1",
-            "-Q",
-            "heavy",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "WARNING",
-            "-n",
-            f"bench-{os.getpid()}@%h",
-        ],
-        worker_env,
-        log,
-    )
+    worker = celery_worker(worker_env, log, queue="heavy", name=f"bench-{os.getpid()}@%h")
     try:
         deadline = time.monotonic() + 60
         while not children(worker.pid):

@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._services import (  # noqa: E402
     PY,
     bench_env,
+    celery_worker,
     free_port,
     fresh_database,
     s3_start,
@@ -241,29 +242,7 @@ def main():
         env,
         work / "gunicorn.log",
     )
-    worker = (
-        None
-        if args.no_worker
-        else start(
-            [
-                *(["nice", "-n", str(args.worker_nice)] if args.worker_nice else []),
-                PY,
-                "-m",
-                "celery",
-                "-A",
-                "posko",
-                "worker",
-                "-l",
-                "WARNING",
-                "-c",
-                "1",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            env,
-            work / "worker.log",
-        )
-    )
+    worker = None if args.no_worker else celery_worker(env, work / "worker.log", nice=args.worker_nice)
     try:
         wait_http(port)
         photo = two_mb_photo()
