@@ -218,32 +218,33 @@ def main():
         s3, endpoint = s3_start(work / "s3.log")
         s3_use(env, endpoint, "posko-bench-intake")
         print(f"S3 server (moto) at {endpoint}, bucket posko-bench-intake", flush=True)
-    print(f"preparing database {db_name} ...", flush=True)
-    fresh_database(env, db_name)
-    import redis
-
-    redis.Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()
-    port = free_port()
-    web = start(
-        [
-            PY,
-            "-m",
-            "gunicorn",
-            "posko.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(args.gunicorn_workers),
-            "--max-requests",
-            "0",
-            "--timeout",
-            "60",
-        ],
-        env,
-        work / "gunicorn.log",
-    )
-    worker = None if args.no_worker else celery_worker(env, work / "worker.log", nice=args.worker_nice)
+    web = worker = None
     try:
+        print(f"preparing database {db_name} ...", flush=True)
+        fresh_database(env, db_name)
+        import redis
+
+        redis.Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()
+        port = free_port()
+        web = start(
+            [
+                PY,
+                "-m",
+                "gunicorn",
+                "posko.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(args.gunicorn_workers),
+                "--max-requests",
+                "0",
+                "--timeout",
+                "60",
+            ],
+            env,
+            work / "gunicorn.log",
+        )
+        worker = None if args.no_worker else celery_worker(env, work / "worker.log", nice=args.worker_nice)
         wait_http(port)
         photo = two_mb_photo()
         print(
@@ -257,7 +258,9 @@ def main():
         report = load(port, "/api/v1/reports/", photo, args.seconds, args.concurrency, 201)
         photos = photo_statuses(env)
     finally:
-        stop(web)
+        # Whatever started is stopped, whichever step failed, the S3 server too.
+        if web:
+            stop(web)
         if worker:
             stop(worker)
         if s3:
