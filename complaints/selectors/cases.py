@@ -109,9 +109,9 @@ def queue_page(qs: QuerySet, page: int, *, count_cap: int | None = None) -> dict
     page = max(1, page)
     more = False
     offset = (page - 1) * PAGE_SIZE
-    page_ids: list[int] | None = None
     if count_cap is None:
         total = qs.count()
+        rows_qs = qs[offset : offset + PAGE_SIZE]
     else:
         limit = max(count_cap, page * PAGE_SIZE)
         # Without ORDER BY: which rows come first does not matter, only whether there are more than `limit`.
@@ -129,9 +129,9 @@ def queue_page(qs: QuerySet, page: int, *, count_cap: int | None = None) -> dict
         # PostgreSQL joined every match to its election, region and assignee before sorting ("Agus Santoso",
         # 3,700 matches, 63 ms), or read the matches again from the text index.
         page_ids = list(qs.values_list("pk", flat=True)[offset : offset + PAGE_SIZE])
-        qs, offset = Report.objects.filter(pk__in=page_ids).order_by(), 0
+        rows_qs = Report.objects.filter(pk__in=page_ids).order_by()
     rows = list(
-        qs.select_related("election", "incident_region", "assigned_to").prefetch_related(
+        rows_qs.select_related("election", "incident_region", "assigned_to").prefetch_related(
             Prefetch(
                 "accused",
                 queryset=Accused.objects.only("id", "report_id", "name", "position", "agency", "seq"),
@@ -140,9 +140,9 @@ def queue_page(qs: QuerySet, page: int, *, count_cap: int | None = None) -> dict
             Prefetch(
                 "evidence", queryset=Evidence.objects.only("id", "report_id", "kind", "status", "position")
             ),
-        )[offset : offset + PAGE_SIZE]
+        )
     )
-    if page_ids is not None:
+    if count_cap is not None:
         position = {pk: i for i, pk in enumerate(page_ids)}
         rows.sort(key=lambda row: position[row.pk])
     now = timezone.now()
