@@ -28,9 +28,9 @@ from casefiles.placeholders import (
 def _private_storage():
     # Letters, scans and logos live with the evidence: private, never under a URL, served only by views that
     # check who asks (and on object storage when evidence moves there).
-    from evidence.models import _evidence_storage
+    from evidence.storage import evidence_storage
 
-    return _evidence_storage()
+    return evidence_storage
 
 
 def logo_path(instance: "Office", filename: str) -> str:

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 def _private_storage():
     # The same private storage as the evidence: never served by URL, handed out only by the download view.
-    from evidence.models import _evidence_storage
+    from evidence.storage import evidence_storage
 
-    return _evidence_storage()
+    return evidence_storage
 
 
 def export_path(instance: "Export", filename: str) -> str:

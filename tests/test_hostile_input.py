@@ -185,7 +185,6 @@ def test_staff_bulk_with_odd_ids_and_assignees_answers_without_a_500(client, db)
         assert response.status_code == 302
 
 
-
 def test_row_buttons_and_row_fields_with_odd_numbers_answer_without_a_500(client, db):
     """The form's add/remove buttons name a row by number ("remove-accused-1"), and so do its fields: a
     superscript digit ("²", a digit to str.isdigit but not to int) is no row, never a 500."""
@@ -199,6 +198,7 @@ def test_row_buttons_and_row_fields_with_odd_numbers_answer_without_a_500(client
     post_step(client, "incident", data)
     response = post_step(client, "evidence", data, **{"_action": "remove-link-²"})
     assert response.status_code in (200, 302)
+
 
 # --- Files and links ---------------------------------------------------------------------------------------------
 

@@ -214,11 +214,8 @@ def demo_reports_ensure(*, count: int = 50, seed: int = 2024) -> int:
         with override_settings(POSKO_ARCHIVE_LINKS=False), transaction.atomic():
             # Most demo reports came through the form with the bot check solved; every seventh did not (no
             # JavaScript, or an API client), as in real traffic.
-            verdict = (
-                botcheck.BotCheckResult(Report.BotCheck.UNVERIFIED, "missing")
-                if index % 7 == 3
-                else botcheck.BotCheckResult(Report.BotCheck.VERIFIED, "solved")
-            )
+            # (intake records a report without a bot-check result as unverified, "missing").
+            verdict = None if index % 7 == 3 else botcheck.BotCheckResult(Report.BotCheck.VERIFIED, "solved")
             receipt = intake.report_submit(
                 data=data, accused=accused, files=files, links=links, received_at=filed, bot_check=verdict
             )
