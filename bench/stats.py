@@ -53,7 +53,7 @@ def seed_workflow() -> None:
         cur.execute("TRUNCATE complaints_reportevent")
         cur.execute(
             "UPDATE complaints_report SET registered_at = NULL, case_number = NULL, assigned_to_id = NULL, "
-            "triaged_at = NULL"
+            "triaged_at = NULL, decided_at = NULL, referral_sent_on = NULL, agency_outcome_at = NULL"
         )
         # The first move out of "received", by a volunteer, 10 minutes to about 3 days after receipt.
         cur.execute(f"""
@@ -102,6 +102,14 @@ def seed_workflow() -> None:
                         THEN a.decided_at + ((5 + a.report_id % 91) || ' days')::interval END, NULL
             FROM complaints_assessment a JOIN complaints_report r ON r.id = a.report_id
             WHERE a.decision = 'violation' AND r.status IN ('referred', 'closed')""")
+        # As workflow.case_assess, referral_record and referral_outcome do, the steps after the kajian are kept
+        # on the report too (Report.decided_at, referral_sent_on, agency_outcome_at).
+        cur.execute("""
+            UPDATE complaints_report r SET decided_at = a.decided_at FROM complaints_assessment a
+            WHERE a.report_id = r.id""")
+        cur.execute("""
+            UPDATE complaints_report r SET referral_sent_on = f.sent_on, agency_outcome_at = f.outcome_recorded_at
+            FROM complaints_referral f WHERE f.report_id = r.id""")
         # Open cases are assigned to someone.
         cur.execute(f"""
             UPDATE complaints_report SET assigned_to_id = CASE WHEN status IN ('triage', 'needs_info')

@@ -25,6 +25,9 @@ STATS_COLUMNS = [
     "due_on",
     "triaged_at",
     "registered_at",
+    "decided_at",
+    "referral_sent_on",
+    "agency_outcome_at",
     "decision_extended",
     "assigned_to",
 ]
@@ -124,6 +127,14 @@ class Report(models.Model):
     # time to triage of the statistics. Set once, by history.event_record when it writes that transition, so
     # the figures read it from the report's stats index instead of joining the timeline (bench/stats.py).
     triaged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The steps after the kajian, kept on the report as triaged_at is: the decision (Assessment.decided_at), the
+    # day the recommendation was sent (Referral.sent_on) and when the agency's outcome was recorded
+    # (Referral.outcome_recorded_at). Copied by workflow.case_assess, referral_record and referral_outcome beside
+    # the rows they write, so that the statistics' medians and the decisions-within-deadline table read them
+    # from the report's stats index instead of joining two more tables (bench/stats.py).
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    referral_sent_on = models.DateField(null=True, blank=True, editable=False)
+    agency_outcome_at = models.DateTimeField(null=True, blank=True, editable=False)
     assigned_to = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_reports"
     )

@@ -769,6 +769,9 @@ def assessment_record(
             },
         )
         assessment.categories.set(categories)
+        # Kept on the report for the statistics (Report.decided_at).
+        report.decided_at = assessment.decided_at
+        Report.objects.filter(pk=report.pk).update(decided_at=report.decided_at)
         _event(
             report,
             user,
@@ -820,6 +823,8 @@ def referral_record(
                 "created_by": user,
             },
         )
+        report.referral_sent_on = referral.sent_on
+        Report.objects.filter(pk=report.pk).update(referral_sent_on=report.referral_sent_on)
         _event(
             report,
             user,
@@ -870,22 +875,25 @@ def referral_outcome(
     referral.outcome, referral.outcome_sanction, referral.outcome_note = outcome, sanction, note.strip()
     referral.outcome_sanction_detail = sanction_detail
     referral.outcome_recorded_at = timezone.now()
-    referral.save(
-        update_fields=[
-            "outcome",
-            "outcome_sanction",
-            "outcome_sanction_detail",
-            "outcome_note",
-            "outcome_recorded_at",
-        ]
-    )
-    _event(
-        report,
-        user,
-        E.REFERRAL,
-        note,
-        data={"outcome": outcome, "sanction": sanction, "detail": sanction_detail},
-    )
+    with transaction.atomic():
+        referral.save(
+            update_fields=[
+                "outcome",
+                "outcome_sanction",
+                "outcome_sanction_detail",
+                "outcome_note",
+                "outcome_recorded_at",
+            ]
+        )
+        report.agency_outcome_at = referral.outcome_recorded_at
+        Report.objects.filter(pk=report.pk).update(agency_outcome_at=report.agency_outcome_at)
+        _event(
+            report,
+            user,
+            E.REFERRAL,
+            note,
+            data={"outcome": outcome, "sanction": sanction, "detail": sanction_detail},
+        )
     return referral
 
 

@@ -7,11 +7,13 @@ the law or the workflow records:
 - triage: from receipt (`Report.created_at`) to the first move out of "received" (`Report.triaged_at`, set
   when the timeline records that transition: a volunteer starts triage, asks for correction or rejects);
 - registration: from receipt to registration as a case (`Report.registered_at`);
-- decision: from registration to the kajian's decision (`Assessment.decided_at`), the span the legal clock
-  measures (UU 7/2017 Pasal 454 ayat 7-8; UU 10/2016 Pasal 134 ayat 5-6; complaints/deadlines.py);
-- referral: from the decision's day to the day the recommendation was sent (`Referral.sent_on`);
+- decision: from registration to the kajian's decision (`Assessment.decided_at`, kept on the report as
+  `Report.decided_at`), the span the legal clock measures (UU 7/2017 Pasal 454 ayat 7-8; UU 10/2016 Pasal 134
+  ayat 5-6; complaints/deadlines.py);
+- referral: from the decision's day to the day the recommendation was sent (`Referral.sent_on`, kept as
+  `Report.referral_sent_on`);
 - the agency's outcome: from the day it was sent to when its outcome was recorded
-  (`Referral.outcome_recorded_at`).
+  (`Referral.outcome_recorded_at`, kept as `Report.agency_outcome_at`).
 """
 
 import datetime as dt
@@ -376,9 +378,9 @@ def week_table(qs: QuerySet, filters: StatsFilters) -> Table:
 TIMING = [
     ("triage", "seconds_between", "triaged_at", "created_at"),
     ("registration", "seconds_between", "registered_at", "created_at"),
-    ("decision", "seconds_between", "assessment__decided_at", "registered_at"),
-    ("referral", "days_to_day", "referral__sent_on", "assessment__decided_at"),
-    ("outcome", "seconds_from_day", "referral__outcome_recorded_at", "referral__sent_on"),
+    ("decision", "seconds_between", "decided_at", "registered_at"),
+    ("referral", "days_to_day", "referral_sent_on", "decided_at"),
+    ("outcome", "seconds_from_day", "agency_outcome_at", "referral_sent_on"),
 ]
 
 
@@ -392,13 +394,13 @@ REPORT_STEPS = ("triage", "registration")
 
 
 def timing_parts(qs: QuerySet, *, in_database: bool | None = None) -> dict:
-    """The medians of the timing table as two queries that can run side by side (stats/parallel.py): the
-    report's own steps from its stats index, and the later ones over the reports that have an assessment
-    (joined, not left-joined: a report without one has none of those durations)."""
+    """The medians of the timing table as two queries that can run side by side (stats/parallel.py), both from
+    the report's stats index: the steps to registration, and the later ones over the decided reports (a report
+    without a decision has none of those durations)."""
     measures = timing_measures()
     own = {name: m for name, m in measures.items() if name in REPORT_STEPS}
     later = {name: m for name, m in measures.items() if name not in REPORT_STEPS}
-    assessed = qs.filter(assessment__isnull=False)
+    assessed = qs.filter(decided_at__isnull=False)
     return {
         "timing_own": lambda: medians(qs, own, in_database=in_database).get(None, {}),
         "timing_later": lambda: medians(assessed, later, in_database=in_database).get(None, {}),
@@ -449,13 +451,13 @@ def deadline_table(qs: QuerySet, elections: dict) -> Table:
     day of registration and day of decision, and each group's deadline is computed once in Python. The groups
     number at most the distinct pairs of days, however many the cases."""
     groups = (
-        qs.filter(registered_at__isnull=False, assessment__isnull=False)
+        qs.filter(registered_at__isnull=False, decided_at__isnull=False)
         .order_by()
         .values(
             "election_id",
             "decision_extended",
             registered=TruncDate("registered_at"),
-            decided=TruncDate("assessment__decided_at"),
+            decided=TruncDate("decided_at"),
         )
         .annotate(n=Count("id"))
     )

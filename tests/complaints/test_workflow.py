@@ -359,3 +359,69 @@ def test_the_migration_fills_the_first_move_of_reports_moved_before_it(people):
     first = ReportEvent.objects.get(report=moved, from_status=S.SUBMITTED).at
     assert Report.objects.get(pk=moved.pk).triaged_at == first
     assert Report.objects.get(pk=waiting.pk).triaged_at is None
+
+
+def test_the_steps_after_the_kajian_are_kept_on_the_report(people):
+    """Report.decided_at, referral_sent_on and agency_outcome_at are what the statistics read for the later
+    steps' medians and the decisions within the deadline (stats/selectors/staff.py): each is the assessment's or
+    the referral's own value, corrections included."""
+    report = take_to_assessment(ReportFactory(), people)
+    assert (report.decided_at, report.referral_sent_on, report.agency_outcome_at) == (None, None, None)
+
+    def assess(findings):
+        workflow.assessment_record(
+            report=report,
+            user=people["staf"],
+            findings=findings,
+            categories=[],
+            legal_basis="",
+            recommended_sanction="",
+            criminal_element=False,
+            decision="other_law",
+        )
+        return Report.objects.get(pk=report.pk).decided_at
+
+    first = assess("Temuan pertama.")
+    assert first == Assessment.objects.get(report=report).decided_at
+    corrected = assess("Temuan yang diperbaiki.")  # a correction is a new decision's date
+    assert corrected == Assessment.objects.get(report=report).decided_at and corrected > first
+    for sent_on in (dt.date(2024, 12, 2), dt.date(2024, 12, 3)):  # recorded, then corrected
+        workflow.referral_record(report=report, user=people["staf"], letter_number="1/PP", sent_on=sent_on)
+        assert Report.objects.get(pk=report.pk).referral_sent_on == sent_on
+    report = move(report, people["koordinator"], S.REFERRED)
+    workflow.referral_outcome(
+        report=report, user=people["staf"], outcome="sanctioned", sanction="moral", note="x"
+    )
+    kept = Report.objects.get(pk=report.pk)
+    assert kept.agency_outcome_at == Referral.objects.get(report=report).outcome_recorded_at
+    assert kept.agency_outcome_at is not None and kept.decided_at == corrected
+
+
+def test_the_migration_fills_the_steps_after_the_kajian(people):
+    """complaints/migrations/0019 fills the report's copies of the decision, the referral's day and the agency's
+    outcome from the assessment and referral rows written before those columns existed."""
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("complaints.migrations.0019_report_steps_after_kajian").steps_fill
+    decided, waiting = ReportFactory(), ReportFactory()
+    at = timezone.now() - dt.timedelta(days=3)
+    Assessment.objects.create(report=decided, findings="x", decision="other_law", decided_at=at)
+    Referral.objects.create(
+        report=decided,
+        agency=workflow.referral_agency_for(decided, dt.date(2024, 12, 2)),
+        letter_number="1/PP",
+        sent_on=dt.date(2024, 12, 2),
+        outcome="sanctioned",
+        outcome_recorded_at=at + dt.timedelta(days=1),
+    )
+    fill(apps, None)
+    kept = Report.objects.get(pk=decided.pk)
+    assert (kept.decided_at, kept.referral_sent_on, kept.agency_outcome_at) == (
+        at,
+        dt.date(2024, 12, 2),
+        at + dt.timedelta(days=1),
+    )
+    other = Report.objects.get(pk=waiting.pk)
+    assert (other.decided_at, other.referral_sent_on, other.agency_outcome_at) == (None, None, None)

@@ -55,6 +55,11 @@ def case(
         )
     if decided:
         Assessment.objects.create(report=report, findings="Temuan.", decision="violation", decided_at=decided)
+    # The steps after the kajian, kept on the report as workflow.case_assess, referral_record and
+    # referral_outcome keep them (tests/complaints/test_workflow.py checks those copies).
+    Report.objects.filter(pk=report.pk).update(
+        decided_at=decided, referral_sent_on=sent_on, agency_outcome_at=outcome_at if sent_on else None
+    )
     if sent_on:
         Referral.objects.create(
             report=report,
