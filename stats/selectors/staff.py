@@ -193,7 +193,10 @@ def staff_figures(user, filters: StatsFilters, *, people: bool = False, today: d
     # Independent aggregates, side by side on PostgreSQL (stats/parallel.py), costliest first.
     jobs: dict = {}
     if people:
-        jobs["people"] = lambda: people_table(stats_scope(user, filters, dates=False), filters)
+        everything = stats_scope(
+            user, filters, dates=False
+        )  # the dates apply to the timeline, not the reports
+        jobs["people_work"] = lambda: people_work(everything, filters)
     jobs |= {
         "deadline": lambda: deadline_table(qs, elections),
         **timing_parts(qs),
@@ -202,6 +205,8 @@ def staff_figures(user, filters: StatsFilters, *, people: bool = False, today: d
         "week": lambda: week_table(qs, filters),
         "waiting": lambda: waiting_tables(qs, today),
     }
+    if people:
+        jobs["people_assigned"] = lambda: people_assigned(everything)
     found = all_at_once(jobs)
     overview = found.pop("overview")
     tables = {
@@ -216,7 +221,7 @@ def staff_figures(user, filters: StatsFilters, *, people: bool = False, today: d
         **found["waiting"],
     }
     if people:
-        tables["people"] = found["people"]
+        tables["people"] = people_table(found["people_work"], found["people_assigned"])
     total = sum(r["n"] for r in overview)
     open_now = sum(r["n"] for r in overview if r["status"] in Report.OPEN)
     decided = tables["deadline"].rows[-1].values if tables["deadline"].rows else [0, 0, None]
@@ -614,9 +619,8 @@ PEOPLE_COLUMNS = [
 PEOPLE_KINDS = sorted({kind for _name, q in PEOPLE_COLUMNS for key, kind in q.children if key == "kind"})
 
 
-def people_table(qs: QuerySet, filters: StatsFilters) -> Table:
-    """The work of each volunteer and officer on the reports in scope: what they did (from the timeline, within
-    the chosen dates) and the open cases assigned to them now."""
+def people_work(qs: QuerySet, filters: StatsFilters) -> dict[int, list[int]]:
+    """What each person recorded on the timelines of the reports in scope within the chosen dates, by column."""
     events = (
         ReportEvent.objects.filter(report__in=qs.values("pk"), actor__isnull=False, kind__in=PEOPLE_KINDS)
         .filter(**_date_range("at", filters))
@@ -624,14 +628,23 @@ def people_table(qs: QuerySet, filters: StatsFilters) -> Table:
         .values("actor_id")
         .annotate(**{name: Count("id", filter=q) for name, q in PEOPLE_COLUMNS})
     )
-    work = {r["actor_id"]: [r[name] for name, _q in PEOPLE_COLUMNS] for r in events}
-    assigned = dict(
+    return {r["actor_id"]: [r[name] for name, _q in PEOPLE_COLUMNS] for r in events}
+
+
+def people_assigned(qs: QuerySet) -> dict[int, int]:
+    """The open cases in scope assigned to each person now."""
+    return dict(
         qs.filter(status__in=list(Report.OPEN), assigned_to__isnull=False)
         .order_by()
         .values("assigned_to")
         .annotate(n=Count("id"))
         .values_list("assigned_to", "n")
     )
+
+
+def people_table(work: dict[int, list[int]], assigned: dict[int, int]) -> Table:
+    """The work of each volunteer and officer on the reports in scope (people_work: what they did, from the
+    timeline) and the open cases assigned to them now (people_assigned); two queries that run side by side."""
     roles = dict(StaffProfile.Role.choices)
     rank = {StaffProfile.Role.RELAWAN: 0, StaffProfile.Role.STAF: 1, StaffProfile.Role.KOORDINATOR: 2}
     rows = []
