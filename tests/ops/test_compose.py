@@ -18,6 +18,7 @@ IMAGE_VARIABLES = {
     "POSTGRES_DB": "postgres image",
     "POSTGRES_USER": "postgres image",
     "POSTGRES_PASSWORD": "postgres image",
+    "POSTGRES_APP_PASSWORD": "deploy/postgres-init/10-posko-app-role.sh, run by the postgres image",
     "MINIO_ROOT_USER": "minio/minio and the bucket job (mc)",
     "MINIO_ROOT_PASSWORD": "minio/minio and the bucket job (mc)",
 }
@@ -210,3 +211,17 @@ def test_the_web_health_check_asks_with_a_host_the_example_allows(compose):
         re.search(r"^ALLOWED_HOSTS=(.*)$", (ROOT / ".env.example").read_text(), re.M).group(1).split(",")
     )
     assert host in allowed
+
+
+def test_the_portal_connects_as_a_role_that_owns_no_table(compose):
+    """web, workers and beat run as posko_app (made by deploy/postgres-init, which tests/ops/test_production.py
+    runs and then runs the portal as); only the one-shot `migrate` connects as the tables' owner."""
+    services = compose["services"]
+    for name, service in services.items():
+        url = service.get("environment", {}).get("DATABASE_URL")
+        if name == "migrate":
+            assert url.startswith("postgres://posko:"), url
+        elif "build" in service or str(service.get("image", "")).startswith("posko:"):
+            assert url and url.startswith("postgres://posko_app:"), f"{name} connects as {url}"
+    assert "./deploy/postgres-init:/docker-entrypoint-initdb.d:ro" in services["db"]["volumes"]
+    assert (ROOT / "deploy" / "postgres-init" / "10-posko-app-role.sh").exists()

@@ -29,11 +29,14 @@ from tests.exports.helpers import Site, openssl_verify, sha256sum_check, unpack
 from tests.factories import staff, valid_api_data
 from tests.ops.nginx import Nginx
 from tests.ops.processes import (
+    APP_ROLE,
     Beat,
+    app_role_url,
     collected_static,
     database_create,
     database_drop,
     pg_tool,
+    url_as,
     wait_until,
 )
 from tests.posko.conftest import Gunicorn
@@ -213,9 +216,13 @@ def test_a_report_goes_from_https_intake_to_a_verified_bundle_and_survives_a_res
     case whose files have the same hashes and verify against the restored bucket."""
     settings.POSKO_EXPORT_KEY = str(key_file)
     queues_purge()
+    # The processes run as the role docker-compose.yml's database gives them (deploy/postgres-init): no owner of
+    # any table, no superuser. Everything below works with that role alone, and it cannot switch off the
+    # append-only triggers.
+    app_url = app_role_url(database_url_for_subprocess())
     deployment = Deployment(
         tmp_path / "live",
-        database_url=database_url_for_subprocess(),
+        database_url=app_url,
         bucket=bucket,
         key_file=key_file,
         beat=True,
@@ -224,9 +231,41 @@ def test_a_report_goes_from_https_intake_to_a_verified_bundle_and_survives_a_res
         deployment.start()
         with Site() as site:
             first_bundle = _live_flow(deployment, site, tmp_path)
+        _app_role_cannot_lift_the_triggers(app_url)
     finally:
         deployment.stop()
-    _restore_drill(first_bundle, bucket, key_file, tmp_path)
+    _restore_drill(first_bundle, bucket, key_file, tmp_path, app_url)
+
+
+def _app_role_cannot_lift_the_triggers(url: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
+            assert cursor.fetchone() == (APP_ROLE, False)
+            for lift in (
+                "ALTER TABLE complaints_reportevent DISABLE TRIGGER ALL",
+                "SET session_replication_role = replica",
+            ):
+                with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                    cursor.execute(lift)
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'complaints_reportevent'::regclass"
+                " AND tgname LIKE 'pgtrigger_event_append_only%%'"
+            )
+            (trigger,) = cursor.fetchone()
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cursor.execute(f"DROP TRIGGER {trigger} ON complaints_reportevent")
+            # The case's timeline the processes wrote as this role cannot be rewritten by it.
+            cursor.execute("SELECT count(*) FROM complaints_reportevent")
+            assert cursor.fetchone()[0] > 0
+            with pytest.raises(psycopg2.errors.RaiseException):
+                cursor.execute("UPDATE complaints_reportevent SET note = 'x'")
+    finally:
+        conn.close()
 
 
 def _live_flow(deployment: Deployment, site: Site, tmp_path):
@@ -351,7 +390,7 @@ def _live_flow(deployment: Deployment, site: Site, tmp_path):
     return {"case": report.pk, "token": tokens["petugas"], "hashes": hashes}
 
 
-def _restore_drill(first: dict, bucket: S3Store, key_file, tmp_path) -> None:
+def _restore_drill(first: dict, bucket: S3Store, key_file, tmp_path, app_url: str) -> None:
     """The operator's procedure of docs/production.md, "Backup and restore", on this machine."""
     live_url = database_url_for_subprocess()
     dump = tmp_path / "posko.dump"
@@ -374,9 +413,10 @@ def _restore_drill(first: dict, bucket: S3Store, key_file, tmp_path) -> None:
         # The live copy is gone, as after losing the machine: empty the original bucket.
         for name in bucket.files():
             bucket.client.delete_object(Bucket=bucket.bucket, Key=name)
+        # The restore keeps the grants of the role the processes run as (pg_restore restores privileges).
         restored = Deployment(
             tmp_path / "restored",
-            database_url=restored_url,
+            database_url=url_as(restored_url, app_url),
             bucket=copy,
             key_file=key_file,
             namespace=f"restored{uuid.uuid4().hex[:8]}",
