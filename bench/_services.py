@@ -105,14 +105,18 @@ def stop(proc: subprocess.Popen) -> None:
 
 # --- An S3-compatible server of the benchmark's own ------------------------------------------------------------
 # Two servers, each started on a free port of loopback and stopped by the script (stop()):
-#   s3rver (the default): a Node.js server from the npm registry that keeps objects as files in a folder of the
-#     run, streaming request bodies to disk;
-#   moto: moto's server mode, as bin/test starts it for the tests: a Python mock that keeps objects in memory.
-# Both speak the S3 API as botocore and django-storages use it (PutObject, GET and ranged GET, HEAD, DELETE,
-# multipart uploads, ListObjectsV2, presigned URLs). In production the object store runs on machines of its own;
-# here either server shares the benchmark's cores, so its CPU per request counts against the portal (each
-# script prints which server it ran on).
-S3_SERVERS = ("s3rver", "moto")
+#   moto (the default): moto's server mode, as bin/test starts it for the tests, a Python mock that keeps objects
+#     in memory;
+#   s3rver (`--s3-server s3rver`): a Node.js server from the npm registry that streams objects to files in a
+#     folder of the run.
+# Both speak the S3 API as botocore and django-storages use it over plain HTTP (PutObject, GET and ranged GET,
+# HEAD, DELETE, multipart uploads, ListObjectsV2, presigned URLs: the S3 tests of tests/evidence/ pass on both). In
+# production the object store runs on machines of its own; here the server shares the benchmark's two cores, so
+# its CPU per request counts against the portal. Measured on this machine (2026-11-30, load 5, the server's own
+# CPU per request): a 2 MB PUT costs moto 18 ms and s3rver 22 ms, a 2 MB GET 8 and 12.5 ms, a 30 KB PUT 8 and
+# 6 ms; s3rver answers in about half moto's time when the cores are free. moto, the cheaper on the cores, is the
+# default.
+S3_SERVERS = ("moto", "s3rver")
 # s3rver knows one account, S3RVER, and checks request signatures against its key; moto accepts any key.
 S3_CREDENTIALS = {"aws_access_key_id": "S3RVER", "aws_secret_access_key": "S3RVER"}
 S3RVER_VERSION = "3.7.1"
@@ -141,7 +145,7 @@ def s3rver_install() -> Path:
     return script
 
 
-def s3_start(log: Path, server: str = "s3rver") -> tuple[subprocess.Popen, str]:
+def s3_start(log: Path, server: str = "moto") -> tuple[subprocess.Popen, str]:
     """Starts `server` (one of S3_SERVERS) on a free port of loopback; returns the process (stop it with stop())
     and its endpoint URL. s3rver keeps its objects in a folder beside `log`."""
     port = free_port()

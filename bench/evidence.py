@@ -15,7 +15,7 @@
    Targets: at least 8 photos/s and 0.6 of the baseline (issue 3); at least 0.8 of the baseline on the local
    disk and on an S3 server, and `-c 2` at least 1.7 times `-c 1` (issue 11).
    With `--storage s3` (or `both`, the default) evidence is stored on an S3 server started here and stopped at
-   the end, through the POSKO_S3_* settings: s3rver (the default) or moto's server mode (`--s3-server moto`);
+   the end, through the POSKO_S3_* settings: moto's server mode (the default) or s3rver (`--s3-server s3rver`);
    bench/_services.py says how they differ. Either shares this machine's cores with the worker and the
    baseline, which production's object store does not.
 2. Peak memory of a process running the pipeline on a 50-megapixel photo. Target: under 300 MB (local disk).
@@ -393,8 +393,11 @@ def main():
     parser.add_argument(
         "--s3-server",
         choices=S3_SERVERS,
-        default="s3rver",
+        default="moto",
         help="the S3 server started for --storage s3 (bench/_services.py says how they differ)",
+    )
+    parser.add_argument(
+        "--database", default="posko_bench_evidence", help="the PostgreSQL database made afresh for the run"
     )
     args = parser.parse_args()
     if args.storage == "both":
@@ -404,11 +407,12 @@ def main():
         for storage in ("local", "s3"):
             command = [PY, __file__, "--photos", str(args.photos), "--rounds", str(args.rounds)]
             command += ["--video-mb", str(args.video_mb), "--storage", storage, "--s3-server", args.s3_server]
+            command += ["--database", args.database]
             print(f"\n== evidence on {storage} ==", flush=True)
             status |= subprocess.run(command, cwd=ROOT).returncode  # noqa: S603
         sys.exit(status)
     work = Path(tempfile.mkdtemp(prefix="posko-bench-evidence-"))
-    db_name = "posko_bench_evidence"
+    db_name = args.database
     env = bench_env(db_name, work / "media")
     env["POSKO_ARCHIVE_LINKS"] = "0"
     env["POSKO_MAX_FILE_MB"] = "2048"

@@ -4,11 +4,11 @@ multipart body posted to a bare Django view is the reference.
 
 Run by hand with PostgreSQL and Redis on localhost (bin/test starts them):
     .venv/bin/python bench/intake.py [--seconds 20] [--concurrency 8] [--gunicorn-workers 4] [--storage s3]
-        [--s3-server s3rver|moto] [--database posko_bench]
+        [--s3-server moto|s3rver] [--database posko_bench]
 Targets: at least 30 reports/s, p95 under 500 ms, no errors (issue 2); with evidence on an S3 server, at least
 0.25 of the bare view's throughput and no errors (issue 11). `--storage s3` stores evidence on an S3 server
-started here and stopped at the end (the POSKO_S3_* settings): s3rver (the default, installed from the npm
-registry under var/bench/ on first use) or moto's server mode (bench/_services.py says how they differ); `both`
+started here and stopped at the end (the POSKO_S3_* settings): moto's server mode (the default) or s3rver
+(installed from the npm registry under var/bench/ on first use; bench/_services.py says how they differ); `both`
 (the default) runs each storage in turn. The S3 server shares this machine's cores with gunicorn, which the bare
 view never pays: in production the object store runs on machines of its own.
 
@@ -203,7 +203,7 @@ def main():
         help="where evidence is stored: the local disk, an S3 server started here, or one run of each",
     )
     parser.add_argument(
-        "--s3-server", choices=S3_SERVERS, default="s3rver", help="the S3 server started for --storage s3"
+        "--s3-server", choices=S3_SERVERS, default="moto", help="the S3 server started for --storage s3"
     )
     parser.add_argument(
         "--database", default="posko_bench", help="the PostgreSQL database made afresh for the run"
