@@ -53,6 +53,21 @@ def test_a_reports_photo_goes_up_in_one_put_without_the_transfer_manager(client,
     assert transfers == [] and threading.active_count() == threads_before
 
 
+def test_a_report_with_a_photo_asks_the_store_for_one_put_and_nothing_else(client, db, bucket):
+    """No HEAD or listing to find a free name (names are ids, overwritten in place), no second request for the
+    type: on S3 a report's photo costs intake exactly one PutObject (bench/intake.py)."""
+    from collections import Counter
+
+    from evidence.storage import _real
+
+    calls: Counter = Counter()
+    events = _real(evidence_storage).connection.meta.client.meta.events
+    events.register("before-call.s3.*", lambda model, **kwargs: calls.update([model.name]))
+    data = valid_api_data(files=[SimpleUploadedFile("IMG_0002.JPG", jpeg_bytes(320, 240), "image/jpeg")])
+    assert client.post(reverse("api:report_create"), data).status_code == 201
+    assert dict(calls) == {"PutObject": 1}
+
+
 def test_an_upload_spooled_to_a_temporary_file_goes_up_whole(db, bucket, transfers):
     content = b"\x00\x01" * 600_000
     upload = TemporaryUploadedFile("clip.mp4", "video/mp4", len(content), None)
