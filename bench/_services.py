@@ -1,6 +1,7 @@
 """Helpers shared by the benchmarks: a fresh PostgreSQL database, gunicorn and a worker as subprocesses."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -102,16 +103,62 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-# --- An S3-compatible server of the benchmark's own (moto's server mode, as bin/test starts for the tests) ------
-S3_CREDENTIALS = {"aws_access_key_id": "posko-bench", "aws_secret_access_key": "posko-bench-secret"}
+# --- An S3-compatible server of the benchmark's own ------------------------------------------------------------
+# Two servers, each started on a free port of loopback and stopped by the script (stop()):
+#   moto (the default): moto's server mode, as bin/test starts it for the tests, a Python mock that keeps objects
+#     in memory;
+#   s3rver (`--s3-server s3rver`): a Node.js server from the npm registry that streams objects to files in a
+#     folder of the run.
+# Both speak the S3 API as botocore and django-storages use it over plain HTTP (PutObject, GET and ranged GET,
+# HEAD, DELETE, multipart uploads, ListObjectsV2, presigned URLs: the S3 tests of tests/evidence/ pass on both). In
+# production the object store runs on machines of its own; here the server shares the benchmark's two cores, so
+# its CPU per request counts against the portal. Measured on this machine (2026-11-30, load 5, the server's own
+# CPU per request): a 2 MB PUT costs moto 18 ms and s3rver 22 ms, a 2 MB GET 8 and 12.5 ms, a 30 KB PUT 8 and
+# 6 ms; s3rver answers in about half moto's time when the cores are free. moto, the cheaper on the cores, is the
+# default.
+S3_SERVERS = ("moto", "s3rver")
+# s3rver knows one account, S3RVER, and checks request signatures against its key; moto accepts any key.
+S3_CREDENTIALS = {"aws_access_key_id": "S3RVER", "aws_secret_access_key": "S3RVER"}
+S3RVER_VERSION = "3.7.1"
+# Installed once per checkout from the npm registry, in var/ (git-ignored), never in the project's package.json:
+# that one lists only the assets the portal serves.
+S3RVER_DIR = ROOT / "var" / "bench" / f"s3rver-{S3RVER_VERSION}"
 
 
-def s3_start(log: Path) -> tuple[subprocess.Popen, str]:
-    """Starts moto's S3 server on a free port of loopback; returns the process (stop it with stop()) and its
-    endpoint URL."""
+def s3rver_install() -> Path:
+    """s3rver's command-line script, installed with npm under var/bench/ when it is not there yet."""
+    script = S3RVER_DIR / "node_modules" / "s3rver" / "bin" / "s3rver.js"
+    if script.exists():
+        return script
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        raise RuntimeError(
+            "s3rver needs Node.js and npm (Debian: apt-get install nodejs npm); or run with --s3-server moto"
+        )
+    print(f"installing s3rver {S3RVER_VERSION} from the npm registry into {S3RVER_DIR} ...", flush=True)
+    S3RVER_DIR.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [npm, "install", "--prefix", str(S3RVER_DIR), "--no-audit", "--no-fund", f"s3rver@{S3RVER_VERSION}"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return script
+
+
+def s3_start(log: Path, server: str = "moto") -> tuple[subprocess.Popen, str]:
+    """Starts `server` (one of S3_SERVERS) on a free port of loopback; returns the process (stop it with stop())
+    and its endpoint URL. s3rver keeps its objects in a folder beside `log`."""
     port = free_port()
-    moto = Path(PY).parent / "moto_server"
-    proc = start([str(moto), "-H", "127.0.0.1", "-p", str(port)], dict(os.environ), log)
+    if server == "s3rver":
+        data = log.with_name(f"{log.stem}-data")
+        data.mkdir(parents=True, exist_ok=True)
+        cmd = [shutil.which("node") or "node", str(s3rver_install()), "-d", str(data)]
+        cmd += ["-a", "127.0.0.1", "-p", str(port), "--silent"]
+    elif server == "moto":
+        cmd = [str(Path(PY).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)]
+    else:
+        raise ValueError(f"unknown S3 server {server!r}: one of {', '.join(S3_SERVERS)}")
+    proc = start(cmd, dict(os.environ), log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -119,12 +166,18 @@ def s3_start(log: Path) -> tuple[subprocess.Popen, str]:
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(f"moto_server ended (see {log})") from None
+                raise RuntimeError(f"{server} ended (see {log})") from None
             time.sleep(0.2)
     else:
         stop(proc)
-        raise RuntimeError(f"moto_server does not answer on port {port}")
+        raise RuntimeError(f"{server} does not answer on port {port}")
     return proc, f"http://127.0.0.1:{port}"
+
+
+def cpu_seconds(proc: subprocess.Popen) -> float:
+    """CPU time (user and system) a running process has used so far, all its threads."""
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def s3_client(endpoint: str):

@@ -14,8 +14,10 @@
    until the last item is done, so the load generator is idle during the measurement.
    Targets: at least 8 photos/s and 0.6 of the baseline (issue 3); at least 0.8 of the baseline on the local
    disk and on an S3 server, and `-c 2` at least 1.7 times `-c 1` (issue 11).
-   With `--storage s3` (or `both`, the default) evidence is stored on moto's S3 server, started here and
-   stopped at the end, through the POSKO_S3_* settings.
+   With `--storage s3` (or `both`, the default) evidence is stored on an S3 server started here and stopped at
+   the end, through the POSKO_S3_* settings: moto's server mode (the default) or s3rver (`--s3-server s3rver`);
+   bench/_services.py says how they differ. Either shares this machine's cores with the worker and the
+   baseline, which production's object store does not.
 2. Peak memory of a process running the pipeline on a 50-megapixel photo. Target: under 300 MB (local disk).
 3. A 500 MB video hashed and poster-framed. Target: under 10 s (local disk).
 """
@@ -36,7 +38,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._services import PY, ROOT, bench_env, celery_worker, fresh_database, s3_start, s3_use, stop  # noqa: E402
+from bench._services import (  # noqa: E402
+    PY,
+    ROOT,
+    S3_SERVERS,
+    bench_env,
+    celery_worker,
+    fresh_database,
+    s3_start,
+    s3_use,
+    stop,
+)
 
 
 def phone_photo(width: int, height: int, seed: int) -> bytes:
@@ -376,7 +388,16 @@ def main():
         "--storage",
         choices=["local", "s3", "both"],
         default="both",
-        help="where evidence is stored: the local disk, an S3 server started here (moto), or one run of each",
+        help="where evidence is stored: the local disk, an S3 server started here, or one run of each",
+    )
+    parser.add_argument(
+        "--s3-server",
+        choices=S3_SERVERS,
+        default="moto",
+        help="the S3 server started for --storage s3 (bench/_services.py says how they differ)",
+    )
+    parser.add_argument(
+        "--database", default="posko_bench_evidence", help="the PostgreSQL database made afresh for the run"
     )
     args = parser.parse_args()
     if args.storage == "both":
@@ -385,21 +406,22 @@ def main():
         status = 0
         for storage in ("local", "s3"):
             command = [PY, __file__, "--photos", str(args.photos), "--rounds", str(args.rounds)]
-            command += ["--video-mb", str(args.video_mb), "--storage", storage]
+            command += ["--video-mb", str(args.video_mb), "--storage", storage, "--s3-server", args.s3_server]
+            command += ["--database", args.database]
             print(f"\n== evidence on {storage} ==", flush=True)
             status |= subprocess.run(command, cwd=ROOT).returncode  # noqa: S603
         sys.exit(status)
     work = Path(tempfile.mkdtemp(prefix="posko-bench-evidence-"))
-    db_name = "posko_bench_evidence"
+    db_name = args.database
     env = bench_env(db_name, work / "media")
     env["POSKO_ARCHIVE_LINKS"] = "0"
     env["POSKO_MAX_FILE_MB"] = "2048"
     env.setdefault("POSKO_WORKER_PREFETCH", os.environ.get("POSKO_WORKER_PREFETCH", "1"))
     s3 = None
     if args.storage == "s3":
-        s3, endpoint = s3_start(work / "s3.log")
+        s3, endpoint = s3_start(work / "s3.log", args.s3_server)
         s3_use(env, endpoint, "posko-bench-evidence")
-        print(f"S3 server (moto) at {endpoint}, bucket posko-bench-evidence", flush=True)
+        print(f"S3 server ({args.s3_server}) at {endpoint}, bucket posko-bench-evidence", flush=True)
     try:
         print(f"preparing database {db_name} ...", flush=True)
         fresh_database(env, db_name)
@@ -421,7 +443,7 @@ def main():
     rounds = lambda rates: ", ".join(f"{r:.1f}" for r in rates)  # noqa: E731
     print(
         f"\n12 MP photos ({t['mean_mb']:.1f} MB each), {t['photos']} of them, {t['rounds']} alternating rounds, "
-        f"evidence on {'the local disk' if args.storage == 'local' else 'the S3 server (moto)'}, "
+        f"evidence on {'the local disk' if args.storage == 'local' else f'the S3 server ({args.s3_server})'}, "
         f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}"
     )
     print(

@@ -4,9 +4,13 @@ multipart body posted to a bare Django view is the reference.
 
 Run by hand with PostgreSQL and Redis on localhost (bin/test starts them):
     .venv/bin/python bench/intake.py [--seconds 20] [--concurrency 8] [--gunicorn-workers 4] [--storage s3]
+        [--s3-server moto|s3rver] [--database posko_bench]
 Targets: at least 30 reports/s, p95 under 500 ms, no errors (issue 2); with evidence on an S3 server, at least
-0.25 of the bare view's throughput and no errors (issue 11). `--storage s3` stores evidence on moto's S3 server,
-started here and stopped at the end (the POSKO_S3_* settings); `both` (the default) runs each storage in turn.
+0.25 of the bare view's throughput and no errors (issue 11). `--storage s3` stores evidence on an S3 server
+started here and stopped at the end (the POSKO_S3_* settings): moto's server mode (the default) or s3rver
+(installed from the npm registry under var/bench/ on first use; bench/_services.py says how they differ); `both`
+(the default) runs each storage in turn. The S3 server shares this machine's cores with gunicorn, which the bare
+view never pays: in production the object store runs on machines of its own.
 
 For information, a second reference is measured in the same run: the bare view that also saves the photo to the
 evidence storage as the report API saves an original (/bench/bare-stored/: flushed to the local disk, or one
@@ -42,8 +46,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._services import (  # noqa: E402
     PY,
+    S3_SERVERS,
     bench_env,
     celery_worker,
+    cpu_seconds,
     free_port,
     fresh_database,
     s3_start,
@@ -194,7 +200,13 @@ def main():
         "--storage",
         choices=["local", "s3", "both"],
         default="both",
-        help="where evidence is stored: the local disk, an S3 server started here (moto), or one run of each",
+        help="where evidence is stored: the local disk, an S3 server started here, or one run of each",
+    )
+    parser.add_argument(
+        "--s3-server", choices=S3_SERVERS, default="moto", help="the S3 server started for --storage s3"
+    )
+    parser.add_argument(
+        "--database", default="posko_bench", help="the PostgreSQL database made afresh for the run"
     )
     args = parser.parse_args()
     if args.storage == "both":
@@ -203,21 +215,22 @@ def main():
             command = [PY, __file__, "--seconds", str(args.seconds), "--concurrency", str(args.concurrency)]
             command += ["--gunicorn-workers", str(args.gunicorn_workers), "--storage", storage]
             command += ["--no-worker"] if args.no_worker else []
-            command += ["--worker-nice", str(args.worker_nice)]
+            command += ["--worker-nice", str(args.worker_nice), "--s3-server", args.s3_server]
+            command += ["--database", args.database]
             print(f"\n== evidence on {storage} ==", flush=True)
             status |= subprocess.run(command).returncode  # noqa: S603
         sys.exit(status)
 
     work = Path(tempfile.mkdtemp(prefix="posko-bench-"))
-    db_name = "posko_bench"
+    db_name = args.database
     env = bench_env(db_name, work / "media")
     # The load generator is one address standing in for many reporters: the per-address limit (issue 9) is lifted.
     env["POSKO_REPORT_LIMIT"] = str(10**9)
     s3 = None
     if args.storage == "s3":
-        s3, endpoint = s3_start(work / "s3.log")
+        s3, endpoint = s3_start(work / "s3.log", args.s3_server)
         s3_use(env, endpoint, "posko-bench-intake")
-        print(f"S3 server (moto) at {endpoint}, bucket posko-bench-intake", flush=True)
+        print(f"S3 server ({args.s3_server}) at {endpoint}, bucket posko-bench-intake", flush=True)
     web = worker = None
     try:
         print(f"preparing database {db_name} ...", flush=True)
@@ -254,8 +267,14 @@ def main():
         )
         load(port, "/bench/bare/", photo, 3, args.concurrency, 200)  # warm-up
         bare = load(port, "/bench/bare/", photo, args.seconds, args.concurrency, 200)
+        s3_cpu = cpu_seconds(s3) if s3 else 0.0
         stored = load(port, "/bench/bare-stored/", photo, args.seconds, args.concurrency, 200)
+        if s3:
+            stored["s3_cpu_ms"] = (cpu_seconds(s3) - s3_cpu) * 1000 / max(1, stored["requests"])
+            s3_cpu = cpu_seconds(s3)
         report = load(port, "/api/v1/reports/", photo, args.seconds, args.concurrency, 201)
+        if s3:
+            report["s3_cpu_ms"] = (cpu_seconds(s3) - s3_cpu) * 1000 / max(1, report["requests"])
         photos = photo_statuses(env)
     finally:
         # Whatever started is stopped, whichever step failed, the S3 server too.
@@ -265,7 +284,7 @@ def main():
             stop(worker)
         if s3:
             stop(s3)
-    where = "the local disk" if args.storage == "local" else "the S3 server (moto)"
+    where = "the local disk" if args.storage == "local" else f"the S3 server ({args.s3_server})"
     print(f"evidence on {where}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'run':<28}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     runs = (
@@ -283,6 +302,12 @@ def main():
         f"photos when the run ended ({worker}): "
         + ", ".join(f"{count} {status}" for status, count in sorted(photos.items()))
     )
+    if args.storage == "s3":
+        # The S3 server runs on this machine's cores here, on machines of its own in production.
+        print(
+            f"CPU the S3 server ({args.s3_server}) used on this machine, per request: "
+            f"{stored['s3_cpu_ms']:.1f} ms (bare view + storage write), {report['s3_cpu_ms']:.1f} ms (report API)"
+        )
     ratio = report["per_second"] / bare["per_second"]
     print(f"report / bare throughput: {ratio:.2f}")
     print(

@@ -271,6 +271,16 @@ POSKO_S3_REGION = env_str("POSKO_S3_REGION", "us-east-1")
 POSKO_S3_ADDRESSING_STYLE = env_str("POSKO_S3_ADDRESSING_STYLE", "path")
 if POSKO_S3_ADDRESSING_STYLE not in ("path", "virtual", "auto"):
     raise ImproperlyConfigured("POSKO_S3_ADDRESSING_STYLE must be path, virtual or auto")
+# Checksums botocore adds to uploads and checks on downloads (its request_checksum_calculation and
+# response_checksum_validation): "when_supported", botocore's default since 1.36 (a CRC32 with every upload, sent
+# over HTTPS as the trailer of an aws-chunked body), or "when_required" (only where an operation requires one).
+# Stores that do not speak the new checksums refuse such uploads or, worse, keep the chunk framing as part of the
+# object (s3rver 3.7 does over HTTPS; older MinIO, Ceph and other S3-compatible stores refused them:
+# boto/boto3#4400, jschneier/django-storages#1482): set when_required for them. Over plain HTTP the request's
+# signature covers a SHA-256 of the body either way (AWS and MinIO check it).
+POSKO_S3_CHECKSUMS = env_str("POSKO_S3_CHECKSUMS", "when_supported")
+if POSKO_S3_CHECKSUMS not in ("when_supported", "when_required"):
+    raise ImproperlyConfigured("POSKO_S3_CHECKSUMS must be when_supported or when_required")
 # Originals and archives are handed to staff streamed through Django ("stream"), or as a presigned URL of the
 # object store ("presigned", S3 only) valid for POSKO_PRESIGNED_SECONDS, at most a minute.
 POSKO_EVIDENCE_DOWNLOADS = env_str("POSKO_EVIDENCE_DOWNLOADS", "stream")
@@ -307,6 +317,8 @@ def evidence_s3_storage(
                 connect_timeout=env_int("POSKO_S3_CONNECT_TIMEOUT", 5, minimum=1),
                 read_timeout=env_int("POSKO_S3_READ_TIMEOUT", 60, minimum=1),
                 retries={"max_attempts": 3, "mode": "standard"},
+                request_checksum_calculation=POSKO_S3_CHECKSUMS,
+                response_checksum_validation=POSKO_S3_CHECKSUMS,
             ),
         },
     }
