@@ -1,6 +1,7 @@
 """The steps after the kajian kept on the report, as triaged_at is (Report.decided_at, referral_sent_on,
-agency_outcome_at), and in the stats indexes: the statistics read them there instead of joining the assessment
-and referral tables. Filled from those tables for the cases decided or forwarded before."""
+agency_outcome_at): the statistics read them from the report instead of joining the assessment and referral
+tables. Filled from those tables for the cases decided or forwarded before; 0020 then rebuilds the stats
+indexes with them (built after the fill, so the fill's row versions do not bloat them)."""
 
 from django.conf import settings
 from django.db import migrations, models
@@ -29,14 +30,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name="report",
-            name="report_stats_province",
-        ),
-        migrations.RemoveIndex(
-            model_name="report",
-            name="report_stats_regency",
-        ),
         migrations.AddField(
             model_name="report",
             name="agency_outcome_at",
@@ -52,49 +45,5 @@ class Migration(migrations.Migration):
             name="referral_sent_on",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
-        migrations.AddIndex(
-            model_name="report",
-            index=models.Index(
-                fields=["province_code", "status"],
-                include=(
-                    "id",
-                    "election",
-                    "created_at",
-                    "due_on",
-                    "triaged_at",
-                    "registered_at",
-                    "decided_at",
-                    "referral_sent_on",
-                    "agency_outcome_at",
-                    "decision_extended",
-                    "assigned_to",
-                    "regency_code",
-                ),
-                name="report_stats_province",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="report",
-            index=models.Index(
-                fields=["regency_code", "status"],
-                include=(
-                    "id",
-                    "election",
-                    "created_at",
-                    "due_on",
-                    "triaged_at",
-                    "registered_at",
-                    "decided_at",
-                    "referral_sent_on",
-                    "agency_outcome_at",
-                    "decision_extended",
-                    "assigned_to",
-                    "incident_region",
-                ),
-                name="report_stats_regency",
-            ),
-        ),
-        # After the indexes: on a filled database the fill's UPDATE leaves deferred trigger events pending, and
-        # PostgreSQL refuses CREATE INDEX on a table with pending trigger events in the same transaction.
         migrations.RunPython(steps_fill, migrations.RunPython.noop),
     ]
