@@ -142,9 +142,9 @@ def _queue_rows_display(rows: list[Report]) -> None:
         row.created_day = day(timezone.localtime(row.created_at, report_zone(row).tz).date())
         row.due_day = day(row.due_on) if row.due_on else ""
         row.url = reverse("staff:case", args=[row.pk])  # a {% url %} per row took twice as long
-        row.category_text = "; ".join(category_name(c.name) for c in row.categories.all())
+        row.category_text = "; ".join(category_name(c.name) for c in row.queue_categories)
         row.accused_text = "\n".join(
-            f"{a.name}, {a.position}" if a.position else a.name for a in row.accused.all()
+            f"{a.name}, {a.position}" if a.position else a.name for a in row.queue_accused
         )
 
 

@@ -208,3 +208,31 @@ def test_a_staff_page_reads_the_jurisdiction_once_and_a_changed_one_at_once(clie
     assert sorted(jurisdiction_codes(coordinator)) == ["31", "51"]
     coordinator.posko.regions.clear()
     assert jurisdiction_codes(coordinator) == []
+
+
+def test_the_staff_api_lists_terlapor_and_categories_in_a_fixed_number_of_queries(officer, client):
+    from knox.models import AuthToken
+
+    _, token = AuthToken.objects.create(officer)
+
+    def listing():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/api/v1/cases/", {"status": "open"}, HTTP_AUTHORIZATION=f"Token {token}")
+        assert response.status_code == 200
+        return response.json(), len(ctx.captured_queries)
+
+    first = ReportFactory()
+    AccusedFactory(report=first, name="Budi Santoso")
+    AccusedFactory(report=first, name="Siti Aminah")
+    ReportFactory()  # no terlapor yet
+    body, few = listing()
+    assert [r["terlapor"] for r in body["results"]] == [["Budi Santoso", "Siti Aminah"], []]
+    assert body["results"][0]["categories"] == ["etik-foto-bersama"]
+    for _ in range(5):
+        AccusedFactory(report=ReportFactory())
+    assert listing()[1] == few
+    detail = client.get(f"/api/v1/cases/{first.pk}/", HTTP_AUTHORIZATION=f"Token {token}").json()
+    assert (detail["terlapor"], detail["categories"]) == (
+        ["Budi Santoso", "Siti Aminah"],
+        ["etik-foto-bersama"],
+    )
