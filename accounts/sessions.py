@@ -9,8 +9,9 @@ while the database is busy writing). That refresh commits asynchronously (Postgr
 wal_writer_delay, 600 ms by default, may lose it): a lost refresh ends a session at most that much sooner.
 A session created, changed or ended is written as Django writes it."""
 
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 
 
 class SessionStore(DatabaseSessionStore):
@@ -23,7 +24,13 @@ class SessionStore(DatabaseSessionStore):
             or connections[using].vendor != "postgresql"
         ):
             return super().save(must_create=must_create)
-        with transaction.atomic(using=using):
-            with connections[using].cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            return super().save(must_create=must_create)
+        # Django's own update (django.contrib.sessions.backends.db), in a transaction that commits
+        # asynchronously, without the savepoint Django's would add inside it.
+        obj = self.create_model_instance(self._get_session())
+        try:
+            with transaction.atomic(using=using):
+                with connections[using].cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                obj.save(force_update=True, using=using)
+        except DatabaseError as exc:  # the session was ended meanwhile: as Django's own save says it
+            raise UpdateError from exc

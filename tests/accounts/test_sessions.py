@@ -179,6 +179,6 @@ def test_a_pages_refresh_of_its_session_commits_asynchronously_and_moves_the_exp
         assert client.get("/staf/").status_code == 200
     sql = [q["sql"] for q in ctx.captured_queries]
     asynchronous = sql.index("SET LOCAL synchronous_commit TO OFF")
-    assert 'UPDATE "django_session"' in sql[asynchronous + 2]  # after the savepoint of Django's own save
+    assert sql[asynchronous + 1].startswith('UPDATE "django_session"')
     assert (Session.objects.get(pk=key).expire_date - timezone.now()).total_seconds() > 3500
     assert client.session.session_key == key and client.get("/staf/").status_code == 200
