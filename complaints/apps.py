@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +9,13 @@ def _roles(sender, **kwargs):
     roles_ensure()
 
 
+def _jurisdiction_changed(sender, instance, action, **kwargs):
+    from complaints.services.access import JURISDICTION_MEMO
+
+    if action.startswith("post_"):
+        instance.__dict__.pop(JURISDICTION_MEMO, None)
+
+
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
@@ -16,3 +23,5 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         # Role groups need the permissions Django creates after migrating: refresh them every time.
         post_migrate.connect(_roles, sender=self)
+        # A profile's regions read once (services.access.jurisdiction_codes) are read again once changed.
+        m2m_changed.connect(_jurisdiction_changed, sender=self.get_model("StaffProfile").regions.through)

@@ -42,11 +42,15 @@ class CaseListSerializer(serializers.Serializer):
     def get_bot_check(self, obj) -> str | None:
         return {0: "verified", 1: "unverified", 2: "spam"}.get(obj.bot_check)
 
+    # A queue row carries its terlapor and categories prefetched into lists (selectors.cases.queue_page); one
+    # case (the detail) has them in its related managers.
     def get_terlapor(self, obj) -> list[str]:
-        return [a.name for a in obj.accused.all()]
+        accused = getattr(obj, "queue_accused", None)
+        return [a.name for a in (obj.accused.all() if accused is None else accused)]
 
     def get_categories(self, obj) -> list[str]:
-        return [c.slug for c in obj.categories.all()]
+        categories = getattr(obj, "queue_categories", None)
+        return [c.slug for c in (obj.categories.all() if categories is None else categories)]
 
 
 class CaseEvidenceSerializer(serializers.Serializer):

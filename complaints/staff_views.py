@@ -1,6 +1,7 @@
 """The staff area (/staf/): the triage queue, one case on one screen with the actions its state allows, the
 registry of reported civil servants. Thin doors: forms validate, services act, selectors read."""
 
+import functools
 from urllib.parse import urlencode
 
 from django import forms
@@ -11,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -90,8 +92,9 @@ class QueueForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["election"].choices = [("", "—")] + [(e.slug, e.name) for e in selectors.election_list()]
-        self.fields["category"].choices = [("", "—")] + [(c.slug, c.name) for c in selectors.category_list()]
+        # The two columns a choice needs, not whole rows (a category carries its examples and legal basis).
+        self.fields["election"].choices = [("", "—"), *selectors.election_list().values_list("slug", "name")]
+        self.fields["category"].choices = [("", "—"), *selectors.category_list().values_list("slug", "name")]
 
 
 @login_required
@@ -109,6 +112,7 @@ def case_queue_view(request):
         # count comes from an index and stays exact.
         count_cap=case_selectors.SEARCH_COUNT_CAP if filters.q.strip() else None,
     )
+    _queue_rows_display(page["rows"])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -122,6 +126,26 @@ def case_queue_view(request):
             "role": access.role_of(request.user),
         },
     )
+
+
+def _queue_rows_display(rows: list[Report]) -> None:
+    """What each row of the queue shows, worked out in Python once per page: a status's label translated, a day
+    formatted and a category's name shortened once however many rows share them; terlapor and categories joined
+    here rather than by template loops over related managers. Rendering the rows cost more than the page's
+    queries (a profile of /staf/ at 50,000 reports: 118 ms of CPU against the selector's 58, on a busy machine)."""
+    label = functools.cache(lambda status: str(dict(S.choices).get(status, status)))
+    day = functools.cache(lambda value: formats.date_format(value, "j M Y"))
+    category_name = functools.cache(lambda name: Truncator(name).chars(50))
+    for row in rows:
+        row.status_label = label(row.status)
+        # The calendar day in the report's own zone (as the zoned_date filter shows it).
+        row.created_day = day(timezone.localtime(row.created_at, report_zone(row).tz).date())
+        row.due_day = day(row.due_on) if row.due_on else ""
+        row.url = reverse("staff:case", args=[row.pk])  # a {% url %} per row took twice as long
+        row.category_text = "; ".join(category_name(c.name) for c in row.queue_categories)
+        row.accused_text = "\n".join(
+            f"{a.name}, {a.position}" if a.position else a.name for a in row.queue_accused
+        )
 
 
 def _next_or(request, fallback: str) -> str:

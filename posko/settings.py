@@ -652,6 +652,8 @@ POSKO_2FA_PENDING_SECONDS = env_int("POSKO_2FA_PENDING_SECONDS", 300, minimum=30
 # Sessions end after POSKO_SESSION_IDLE_SECONDS without a request, and POSKO_SESSION_MAX_SECONDS after sign-in.
 SESSION_COOKIE_AGE = env_int("POSKO_SESSION_IDLE_SECONDS", 3600, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
+# Database sessions whose per-request refresh commits asynchronously (accounts/sessions.py says why).
+SESSION_ENGINE = "accounts.sessions"
 POSKO_SESSION_MAX_SECONDS = env_int("POSKO_SESSION_MAX_SECONDS", 12 * 3600, minimum=60)
 # A password-reset link works this long (seconds).
 PASSWORD_RESET_TIMEOUT = env_int("POSKO_PASSWORD_RESET_SECONDS", 3600, minimum=60)

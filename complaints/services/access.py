@@ -28,12 +28,23 @@ def has_role(user, minimum: str) -> bool:
     return RANK.get(role_of(user), 0) >= RANK[minimum]
 
 
+JURISDICTION_MEMO = "_jurisdiction_codes"
+
+
 def jurisdiction_codes(user) -> list[str] | None:
     """Region codes the user covers, or None for everything (admins)."""
     if role_of(user) == R.ADMIN:
         return None
     profile = profile_of(user)
-    return list(profile.regions.values_list("code", flat=True)) if profile else []
+    if profile is None:
+        return []
+    # Read once per profile object, which a request's user keeps: one staff page asked up to three times (the
+    # queue's rows, its bulk-assignment list, the approvals badge). A jurisdiction changed through a profile
+    # forgets this (complaints.apps), and staff_save hands the user the profile it changed.
+    codes = profile.__dict__.get(JURISDICTION_MEMO)
+    if codes is None:
+        codes = profile.__dict__[JURISDICTION_MEMO] = list(profile.regions.values_list("code", flat=True))
+    return list(codes)
 
 
 def jurisdiction_q(user) -> Q:

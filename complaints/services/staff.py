@@ -128,6 +128,9 @@ def staff_save(*, user: User, role: str, regions: list[str], organisation: str =
         user=user, defaults={"role": role, "organisation": organisation}
     )
     profile.regions.set(Region.objects.filter(code__in=regions))
+    # The user object reads its role and jurisdiction from this profile from now on, not from one it loaded
+    # before (services.access keeps a profile's regions once read).
+    user.posko = profile
     _flags_apply(user, role)
     return profile
 

@@ -161,3 +161,24 @@ def test_the_account_page_costs_the_same_queries_with_more_sessions(client, peop
         page = client.get("/staf/akun/")
     assert page.content.decode().count('class="session-row"') == 7
     assert len(many) == len(few)
+
+
+def test_a_pages_refresh_of_its_session_commits_asynchronously_and_moves_the_expiry(client, people):
+    """GIVEN a signed-in officer WHEN a page leaves the session's data as it was THEN its save only moves the
+    expiry on, in a transaction that does not wait for the disk; a page that changes the session (signing in,
+    signing out) is written as Django writes it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        sign_in(client, people["staf"])
+    assert not any("synchronous_commit" in q["sql"] for q in ctx.captured_queries)
+    key = client.session.session_key
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + dt.timedelta(seconds=60))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/staf/").status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    asynchronous = sql.index("SET LOCAL synchronous_commit TO OFF")
+    assert sql[asynchronous + 1].startswith('UPDATE "django_session"')
+    assert (Session.objects.get(pk=key).expire_date - timezone.now()).total_seconds() > 3500
+    assert client.session.session_key == key and client.get("/staf/").status_code == 200

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from complaints.models import Report
 from complaints.selectors.cases import QueueFilters, case_queue, queue_page
@@ -141,3 +141,98 @@ def test_a_capped_search_shows_the_same_rows_in_the_same_order_as_an_exact_one(o
             assert [r.pk for r in capped["rows"]] == [r.pk for r in exact["rows"]], (sort, page_no)
             assert elsewhere.pk not in [r.pk for r in capped["rows"]]
     assert queue_page(qs, 1, count_cap=cap)["more"] is (cap < 5)
+
+
+def test_a_queue_row_shows_its_terlapor_categories_status_days_and_evidence(officer, client):
+    """GIVEN a case with two terlapor (one without a position), two categories, a photo and two links, a deadline
+    passed and an assignee
+    WHEN the officer opens the queue, filtered to open cases by deadline
+    THEN its row shows each of them as before the row was prepared in Python, and the filter bar keeps the
+    choices made."""
+    from complaints.models import ViolationCategory
+
+    categories = list(ViolationCategory.objects.order_by("position", "slug")[:2])
+    report = ReportFactory(
+        categories=categories,
+        assigned_to=officer,
+        created_at=dt.datetime(2024, 3, 4, 9, 0, tzinfo=dt.UTC),
+        chronology="Lurah <b>berkampanye</b>.",
+    )
+    AccusedFactory(report=report, name="Budi <Santoso>", position="Camat")
+    AccusedFactory(report=report, name="Siti Aminah", position="")
+    for kind in ("photo", "link", "link"):
+        Evidence.objects.create(report=report, kind=kind, original_name="a.jpg")
+    due = timezone.localdate() - dt.timedelta(days=2)
+    Report.objects.filter(pk=report.pk).update(due_on=due, status=Report.Status.TRIAGE)
+    client.force_login(officer)
+    html = client.get(reverse("staff:home"), {"status": "open", "sort": "due"}).content.decode()
+    row = html.split(f'data-id="{report.pk}"')[1].split("</tr>")[0]
+    assert f'href="{reverse("staff:case", args=[report.pk])}"' in row
+    assert "Budi &lt;Santoso&gt;, Camat<br>Siti Aminah</td>" in row
+    assert "; ".join(c.name[:49] + "…" if len(c.name) > 50 else c.name for c in categories) in row
+    assert ">Triase</span>" in row and "4 Mar 2024" in row
+    with translation.override("id"):
+        assert f'{formats.date_format(due, "j M Y")} <span class="badge text-bg-danger">lewat tenggat' in row
+    assert "Foto 1</span>" in row and "Tautan 2</span>" in row
+    assert ">officer</td>" in row and "<b>" not in row
+    assert '<option value="due" selected>' in html and '<option value="open" selected>' in html
+    assert '<option value="oldest">' in html
+
+
+def test_queue_rows_leave_the_reporter_identity_unread(officer):
+    ReportFactory(anonymous=False, reporter_name="Siti Pelapor", reporter_nik="3574010101900001")
+    (row,) = queue_page(case_queue(officer, QueueFilters(status="open")), 1)["rows"]
+    assert {"reporter_name", "reporter_nik", "reporter_phone", "reporter_email", "reporter_address"} <= (
+        row.get_deferred_fields()
+    )
+
+
+def test_a_staff_page_reads_the_jurisdiction_once_and_a_changed_one_at_once(client, db):
+    """The coordinator's queue needs the jurisdiction three times (rows, assignees, approvals badge): one query.
+    A jurisdiction changed later, through the staff service or the profile, is what the same user object sees."""
+    from complaints.models import Region
+    from complaints.services.access import jurisdiction_codes
+    from complaints.services.staff import staff_save
+    from tests.factories import staff
+
+    coordinator = staff("koord", "koordinator", ["35"])
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("staff:home"), {"status": "open"}).status_code == 200
+    reads = [q["sql"] for q in ctx.captured_queries if '"staffprofile_id" = ' in q["sql"]]
+    assert len(reads) == 1, reads
+    assert jurisdiction_codes(coordinator) == ["35"]
+    staff_save(user=coordinator, role="koordinator", regions=["31"])
+    assert jurisdiction_codes(coordinator) == ["31"]
+    coordinator.posko.regions.add(Region.objects.get(code="51"))
+    assert sorted(jurisdiction_codes(coordinator)) == ["31", "51"]
+    coordinator.posko.regions.clear()
+    assert jurisdiction_codes(coordinator) == []
+
+
+def test_the_staff_api_lists_terlapor_and_categories_in_a_fixed_number_of_queries(officer, client):
+    from knox.models import AuthToken
+
+    _, token = AuthToken.objects.create(officer)
+
+    def listing():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/api/v1/cases/", {"status": "open"}, HTTP_AUTHORIZATION=f"Token {token}")
+        assert response.status_code == 200
+        return response.json(), len(ctx.captured_queries)
+
+    first = ReportFactory()
+    AccusedFactory(report=first, name="Budi Santoso")
+    AccusedFactory(report=first, name="Siti Aminah")
+    ReportFactory()  # no terlapor yet
+    body, few = listing()
+    assert [r["terlapor"] for r in body["results"]] == [["Budi Santoso", "Siti Aminah"], []]
+    assert body["results"][0]["categories"] == ["etik-foto-bersama"]
+    for _ in range(5):
+        AccusedFactory(report=ReportFactory())
+    assert listing()[1] == few
+    detail = client.get(f"/api/v1/cases/{first.pk}/", HTTP_AUTHORIZATION=f"Token {token}").json()
+    assert (detail["terlapor"], detail["categories"]) == (
+        ["Budi Santoso", "Siti Aminah"],
+        ["etik-foto-bersama"],
+    )

@@ -100,7 +100,16 @@ def test_the_kept_deadline_and_overdue_follow_the_zone(db):
     moment = dt.datetime(2024, 11, 21, 0, 10, tzinfo=WIT_TZ)
     with mock.patch("django.utils.timezone.now", return_value=moment):
         overdue = list(case_queue(staff_user, QueueFilters(overdue=True)).values_list("pk", flat=True))
+        # A jurisdiction in one zone counts that zone's days alone; an admin's, every zone's.
+        papua_only = staff("papua", "relawan", ["91"])
+        java_only = staff("jawa", "relawan", ["35.74"])
+        admin = staff("admin", "admin", [])
+        by_user = {
+            who.username: list(case_queue(who, QueueFilters(overdue=True)).values_list("pk", flat=True))
+            for who in (papua_only, java_only, admin)
+        }
     assert overdue == [papua.pk]
+    assert by_user == {"papua": [papua.pk], "jawa": [], "admin": [papua.pk]}
 
 
 def test_the_filing_window_counts_in_the_zone_where_it_happened(db):
