@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0018_search_jurisdiction_index'),
+        ('complaints', '0020_stats_indexes_steps_after_kajian'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
