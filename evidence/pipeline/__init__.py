@@ -41,14 +41,17 @@ __all__ = ["run", "Busy", "Rejected", "TransientFailure", "PermanentFailure"]
 
 @contextlib.contextmanager
 def _bookkeeping():
-    """A transaction for the run's own bookkeeping (its claim, its renewals, its outcome), whose commit does not
-    wait for PostgreSQL to flush the write-ahead log to disk: asynchronous commit (PostgreSQL documentation,
-    "Asynchronous Commit", section 30.4 of version 15: the change is visible to everyone at once; a crash of
-    the database server within at most three times wal_writer_delay, 600 ms by default, may lose it, and
-    nothing else). Losing one costs nothing here: an item whose claim or outcome was lost is found stuck by
-    the sweep and processed again, which is safe (every step re-runs). Each synchronous commit costs a disk
-    flush, several milliseconds a photo on a plain disk. The record of what was received (the hash, written by
-    the run as soon as it is known) stays a synchronous commit."""
+    """A transaction for the run's own writes (its claim, its renewals, the early hash, its outcome), whose commit
+    does not wait for PostgreSQL to flush the write-ahead log to disk: asynchronous commit (PostgreSQL
+    documentation, "Asynchronous Commit", section 30.4 of version 15: the change is visible to everyone at
+    once; a crash of the database server within at most three times wal_writer_delay, 600 ms by default, may
+    lose it, and nothing else). Losing one costs nothing here: an item whose claim, hash or outcome was lost is
+    found stuck by the sweep and processed again, which is safe (every step re-runs, and the hash is computed
+    again from the same stored original, flushed to disk at intake). Nothing durable can rest on a lost one:
+    the log is written and flushed in order, so any later commit that reached the disk (another item's match
+    found through this hash, the outcome, a custody record) carries every earlier one with it. Each
+    synchronous commit costs a disk flush, several milliseconds a photo on a plain disk, which the worker
+    would wait for and which queues behind the flushes of the derived copies on the same disk."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -239,7 +242,8 @@ def _run_claimed(item: Evidence, *, final_attempt: bool) -> Evidence:
             if step is hashing:
                 # Saved as soon as it is known: the duplicate search of a twin processed at the same moment
                 # must be able to see it. The other steps' results are saved once, at the end.
-                Evidence.objects.filter(pk=item.pk).update(sha256=item.sha256, size=item.size)
+                with _bookkeeping():
+                    Evidence.objects.filter(pk=item.pk).update(sha256=item.sha256, size=item.size)
         # The derived copies were flushed to disk while the later steps ran: all on disk before the row that
         # names them is saved.
         try:
