@@ -31,39 +31,77 @@ from storages.utils import ReadBytesWrapper, clean_name, is_seekable
 BLOCK = 1024 * 1024
 
 
+def _fsync(path: str, *, folder: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if folder else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _flush(path: str) -> None:
-    for target, flags in ((path, os.O_RDONLY), (os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)):
-        fd = os.open(target, flags)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    """The file and its entry in its folder, on disk."""
+    _fsync(path)
+    _fsync(os.path.dirname(path), folder=True)
 
 
 class _Flush(threading.Thread):
-    def __init__(self, path: str):
+    def __init__(self, path: str, *, folder: bool):
         super().__init__(name="evidence-flush", daemon=True)
-        self.path = path
+        self.path, self.folder = path, folder
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            _flush(self.path)
+            _fsync(self.path, folder=self.folder)
         except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits for it
             self.error = exc
 
 
-_flushing: contextvars.ContextVar[list[_Flush] | None] = contextvars.ContextVar(
-    "evidence_flushing", default=None
-)
+class Flushes:
+    """The flushes to disk of the files saved inside one `flushes_started()` block, running in the background.
+    Each file's flush starts as soon as it is written; each folder that received files is flushed once, when
+    the block ends (its last new entry is in it by then): two copies written side by side cost three flushes
+    instead of four, each a commit of the file system's journal and a cache flush of the disk (fsync(2);
+    ext4 sends the disk a cache flush even when a file's flush already committed the folder's entry).
+    `wait()` returns once all of them are done and raises the first error."""
+
+    def __init__(self) -> None:
+        self._running: list[_Flush] = []
+        self._folders: dict[str, None] = {}  # in the order they were written to
+
+    def _start(self, path: str, *, folder: bool) -> None:
+        flush = _Flush(path, folder=folder)
+        flush.start()
+        self._running.append(flush)
+
+    def file_saved(self, path: str) -> None:
+        self._start(path, folder=False)
+        self._folders.setdefault(os.path.dirname(path))
+
+    def folders_start(self) -> None:
+        for folder in self._folders:
+            self._start(folder, folder=True)
+        self._folders.clear()
+
+    def wait(self) -> None:
+        running, self._running = self._running, []
+        for flush in running:
+            flush.join()
+        errors = [flush.error for flush in running if flush.error is not None]
+        if errors:
+            raise errors[0]
+
+
+_flushing: contextvars.ContextVar[Flushes | None] = contextvars.ContextVar("evidence_flushing", default=None)
 
 
 class DurableFileSystemStorage(FileSystemStorage):
     """A local folder whose every written file is flushed (fsync) to the disk, and its folder entry too,
     before `save()` returns: the report's transaction commits only after its originals are safe from a
     power cut (PostgreSQL's own commit is durable; the files must be at least as durable as the rows that
-    name them). Inside `flushed_together()` the flush runs in the background instead, and the block's end
-    waits for it."""
+    name them). Inside `flushes_started()` the flushes run in the background instead, and the caller waits
+    for them before it saves the row that names the files."""
 
     def _save(self, name, content):
         name = super()._save(name, content)
@@ -72,30 +110,25 @@ class DurableFileSystemStorage(FileSystemStorage):
         if pending is None:
             _flush(path)
         else:
-            flush = _Flush(path)
-            flush.start()
-            pending.append(flush)
+            pending.file_saved(path)
         return name
 
 
 @contextlib.contextmanager
-def flushed_together() -> Iterator[None]:
-    """Files the local evidence storage saves inside this block are flushed to disk in the background while the
-    block goes on, and all of them are on disk when it ends (the first flush error is raised then). For a
-    caller that writes several files before the row naming them: a flush takes a journal commit of the file
-    system, milliseconds during which the caller can compute the next file, and flushes issued together can
-    share one commit. Elsewhere (S3) it changes nothing."""
-    pending: list[_Flush] = []
-    token = _flushing.set(pending)
+def flushes_started() -> Iterator[Flushes]:
+    """Files the local evidence storage saves inside this block are flushed to disk in the background, and their
+    folders once each when the block ends; the caller must call `wait()` on what it yields before it saves a
+    row naming the files (and should, errors aside, before it forgets it). For a caller that writes several
+    files and has more work to do before that row: a flush is a journal commit of the file system and a cache
+    flush of the disk, milliseconds during which the caller computes, and flushes issued together can share
+    one commit. Elsewhere (S3) it changes nothing."""
+    flushes = Flushes()
+    token = _flushing.set(flushes)
     try:
-        yield
+        yield flushes
     finally:
         _flushing.reset(token)
-        for flush in pending:
-            flush.join()
-    errors = [flush.error for flush in pending if flush.error is not None]
-    if errors:
-        raise errors[0]
+        flushes.folders_start()
 
 
 class EvidenceS3Storage(S3Storage):

@@ -10,10 +10,12 @@ import contextlib
 import datetime as dt
 import logging
 import threading
+from typing import NoReturn, cast
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from evidence.models import Evidence
@@ -39,14 +41,17 @@ __all__ = ["run", "Busy", "Rejected", "TransientFailure", "PermanentFailure"]
 
 @contextlib.contextmanager
 def _bookkeeping():
-    """A transaction for the run's own bookkeeping (its claim, its renewals, its outcome), whose commit does not
-    wait for PostgreSQL to flush the write-ahead log to disk: asynchronous commit (PostgreSQL documentation,
-    "Asynchronous Commit", section 30.4 of version 15: the change is visible to everyone at once; a crash of
-    the database server within at most three times wal_writer_delay, 600 ms by default, may lose it, and
-    nothing else). Losing one costs nothing here: an item whose claim or outcome was lost is found stuck by
-    the sweep and processed again, which is safe (every step re-runs). Each synchronous commit costs a disk
-    flush, several milliseconds a photo on a plain disk. The record of what was received (the hash, written by
-    the run as soon as it is known) stays a synchronous commit."""
+    """A transaction for the run's own writes (its claim, its renewals, the early hash, its outcome), whose commit
+    does not wait for PostgreSQL to flush the write-ahead log to disk: asynchronous commit (PostgreSQL
+    documentation, "Asynchronous Commit", section 30.4 of version 15: the change is visible to everyone at
+    once; a crash of the database server within at most three times wal_writer_delay, 600 ms by default, may
+    lose it, and nothing else). Losing one costs nothing here: an item whose claim, hash or outcome was lost is
+    found stuck by the sweep and processed again, which is safe (every step re-runs, and the hash is computed
+    again from the same stored original, flushed to disk at intake). Nothing durable can rest on a lost one:
+    the log is written and flushed in order, so any later commit that reached the disk (another item's match
+    found through this hash, the outcome, a custody record) carries every earlier one with it. Each
+    synchronous commit costs a disk flush, several milliseconds a photo on a plain disk, which the worker
+    would wait for and which queues behind the flushes of the derived copies on the same disk."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -69,14 +74,28 @@ def _claim(evidence_id, *, retrying: bool) -> Evidence | None:
     if retrying:
         claimable |= Q(status=Evidence.Status.FAILED, steps__retry=True)
     with _bookkeeping():
-        claimed = Evidence.objects.filter(claimable, pk=evidence_id).update(
-            status=Evidence.Status.PROCESSING, attempts=F("attempts") + 1, claimed_at=now
+        claimed = _update_returning(
+            Evidence.objects.filter(claimable, pk=evidence_id),
+            status=Evidence.Status.PROCESSING,
+            attempts=F("attempts") + 1,
+            claimed_at=now,
         )
-    if not claimed:
-        if Evidence.objects.filter(pk=evidence_id, status=Evidence.Status.PROCESSING).exists():
-            raise Busy(evidence_id)
-        return None
-    return Evidence.objects.get(pk=evidence_id)
+    if (
+        claimed is None
+        and Evidence.objects.filter(pk=evidence_id, status=Evidence.Status.PROCESSING).exists()
+    ):
+        raise Busy(evidence_id)
+    return claimed
+
+
+def _update_returning(queryset: QuerySet[Evidence], **values) -> Evidence | None:
+    """`queryset.update(**values)` on at most one row, returning that row as it is after the update, or None
+    when no row matched: one statement (UPDATE ... RETURNING, in PostgreSQL and in SQLite since 3.35) where
+    an update and a read of the row took two, each a round trip and a query to compile."""
+    query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
+    query.add_update_values(values)
+    sql, params = query.get_compiler(queryset.db).as_sql()
+    return next(iter(Evidence.objects.raw(f"{sql} RETURNING *", params)), None)
 
 
 class Heartbeat:
@@ -173,6 +192,32 @@ def run(
         return _run_claimed(item, final_attempt=final_attempt)
 
 
+def _fail(item: Evidence, name: str, exc: Exception) -> NoReturn:
+    """Ends the run on an error of step `name`, recorded on the item, with the StepError it amounts to."""
+    if isinstance(exc, StepError):
+        _record(item, name, False, exc.reason)
+        raise exc
+    if isinstance(exc, MemoryError):
+        _record(item, name, False, "out of memory")
+        raise PermanentFailure("The file needs more memory to process than a worker may use.") from exc
+    # Celery's soft time limit and any unexpected error in a decoder end up here: the item fails with a reason
+    # and the worker goes on with the next one. Storage, database and network errors are not the item's
+    # fault: retried with backoff.
+    if exc.__class__.__name__ == "SoftTimeLimitExceeded":
+        _record(item, name, False, "time limit")
+        raise PermanentFailure("Processing took longer than the time limit.") from exc
+    if is_transient(exc):
+        log.warning("step %s of evidence %s: %r; will retry", name, item.pk, exc)
+        _record(item, name, False, f"{exc.__class__.__name__} (will retry)")
+        raise TransientFailure(
+            f"Storage or database unavailable in step {name} ({exc.__class__.__name__}); "
+            "processing will be retried."
+        ) from exc
+    log.exception("step %s failed on evidence %s", name, item.pk, exc_info=exc)
+    _record(item, name, False, f"{exc.__class__.__name__}")
+    raise PermanentFailure(f"Processing failed in step {name} ({exc.__class__.__name__}).") from exc
+
+
 def _run_claimed(item: Evidence, *, final_attempt: bool) -> Evidence:
     if item.attempts - item.finished_runs > settings.POSKO_PIPELINE_MAX_ATTEMPTS:
         # A worker died or timed out on this item every time (a hostile file): stop feeding it to workers.
@@ -189,41 +234,22 @@ def _run_claimed(item: Evidence, *, final_attempt: bool) -> Evidence:
     steps = LINK_STEPS if item.kind == Evidence.Kind.LINK else FILE_STEPS
     try:
         for step in steps:
-            name = step.NAME
             try:
                 detail = step.run(ctx)
-            except StepError as exc:
-                _record(item, name, False, exc.reason)
-                raise
-            except MemoryError as exc:
-                _record(item, name, False, "out of memory")
-                raise PermanentFailure(
-                    "The file needs more memory to process than a worker may use."
-                ) from exc
             except Exception as exc:
-                # Celery's soft time limit and any unexpected error in a decoder end up here: the item fails
-                # with a reason and the worker goes on with the next one. Storage, database and network
-                # errors are not the item's fault: retried with backoff.
-                if exc.__class__.__name__ == "SoftTimeLimitExceeded":
-                    _record(item, name, False, "time limit")
-                    raise PermanentFailure("Processing took longer than the time limit.") from exc
-                if is_transient(exc):
-                    log.warning("step %s of evidence %s: %r; will retry", name, item.pk, exc)
-                    _record(item, name, False, f"{exc.__class__.__name__} (will retry)")
-                    raise TransientFailure(
-                        f"Storage or database unavailable in step {name} ({exc.__class__.__name__}); "
-                        "processing will be retried."
-                    ) from exc
-                log.exception("step %s failed on evidence %s", name, item.pk)
-                _record(item, name, False, f"{exc.__class__.__name__}")
-                raise PermanentFailure(
-                    f"Processing failed in step {name} ({exc.__class__.__name__})."
-                ) from exc
-            _record(item, name, True, detail or "")
+                _fail(item, step.NAME, exc)
+            _record(item, step.NAME, True, detail or "")
             if step is hashing:
                 # Saved as soon as it is known: the duplicate search of a twin processed at the same moment
                 # must be able to see it. The other steps' results are saved once, at the end.
-                Evidence.objects.filter(pk=item.pk).update(sha256=item.sha256, size=item.size)
+                with _bookkeeping():
+                    Evidence.objects.filter(pk=item.pk).update(sha256=item.sha256, size=item.size)
+        # The derived copies were flushed to disk while the later steps ran: all on disk before the row that
+        # names them is saved.
+        try:
+            ctx.flushed()
+        except Exception as exc:
+            _fail(item, derive.NAME, exc)
         item.status = Evidence.Status.READY
         item.processed_at = timezone.now()
     except Rejected as exc:

@@ -1,5 +1,6 @@
 """What every pipeline step shares: the context it works in and the ways it can end."""
 
+import contextlib
 import errno
 import os
 import shutil
@@ -12,6 +13,8 @@ from evidence.models import Evidence
 
 if TYPE_CHECKING:
     from PIL import Image
+
+    from evidence.storage import Flushes
 
 
 class StepError(Exception):
@@ -93,9 +96,22 @@ class Context:
     family: str = ""  # photo, video, audio, document
     media_type: str = ""
     preview: "Image.Image | None" = None  # the picture the derive step made, reused for the perceptual hash
-    matches: list = field(default_factory=list)  # (other item, kind, distance) found by the duplicates step
+    matches: list = field(
+        default_factory=list
+    )  # (other item's pk, kind, distance) found by the duplicates step
+    flushes: "list[Flushes]" = field(default_factory=list)  # of the files the steps wrote (local folder)
+
+    def flushed(self) -> None:
+        """Wait until every file the steps wrote is on disk (raises the first flush error): before the row that
+        names them is saved."""
+        while self.flushes:
+            self.flushes.pop().wait()
 
     def cleanup(self) -> None:
+        for flushes in self.flushes:  # a run that failed after writing files: no thread is left behind
+            with contextlib.suppress(Exception):
+                flushes.wait()
+        self.flushes.clear()
         if self.work is not None:
             shutil.rmtree(self.work, ignore_errors=True)
 

@@ -9,7 +9,7 @@ from PIL import Image
 
 from evidence.pipeline import documents, photos, videos
 from evidence.pipeline.base import Context
-from evidence.storage import flushed_together, overwrites
+from evidence.storage import flushes_started, overwrites
 
 NAME = "derive"
 THUMB = 320
@@ -60,9 +60,10 @@ def run(ctx: Context) -> str:
         return "nothing to derive"
     item = ctx.item
     width, height = picture.size
-    # On a local folder the viewing copy's flush to disk goes on while the thumbnail is made, and both are on
-    # disk when the block ends, before the row naming them is saved.
-    with flushed_together():
+    # On a local folder the copies' flushes to disk go on while the thumbnail is made and the later steps run;
+    # the run waits for them before it saves the row that names the copies (pipeline._run_claimed).
+    with flushes_started() as flushes:
+        ctx.flushes.append(flushes)
         if ctx.family in ("photo", "video"):
             _replace(item.viewing_copy, "view.jpg", _jpeg(picture, 85))
         # The viewing copy is written: the picture itself becomes the thumbnail (in place, no copy). A box

@@ -34,6 +34,23 @@ def test_a_resized_recompressed_copy_is_a_similar_photo(db):
     assert match.kind == "phash" and match.other_id == first.pk and match.distance <= 6
 
 
+def test_same_bytes_and_similar_pictures_are_found_together_each_once(db):
+    """GIVEN a photo stored once, a byte-identical copy of it, and a re-compressed copy
+    WHEN the three are processed
+    THEN the last one lists the first two as similar pictures, and the byte-identical pair lists each other as
+    the same file only (distance 0, not also as a similar picture)."""
+    original = samples.scene(1200, 900, seed=5)
+    buf_a, buf_b = io.BytesIO(), io.BytesIO()
+    original.save(buf_a, "JPEG", quality=92)
+    original.save(buf_b, "JPEG", quality=70)
+    first = process(attach(ReportFactory(), buf_a.getvalue(), "a.jpg"))
+    twin = process(attach(ReportFactory(), buf_a.getvalue(), "b.jpg"))
+    recompressed = process(attach(ReportFactory(), buf_b.getvalue(), "c.jpg"))
+    assert kinds(twin) == sorted([("sha256", first.pk), ("phash", recompressed.pk)])
+    assert kinds(first) == sorted([("sha256", twin.pk), ("phash", recompressed.pk)])
+    assert kinds(recompressed) == sorted([("phash", first.pk), ("phash", twin.pk)])
+
+
 def test_a_different_photo_is_not_matched(db):
     process(attach(ReportFactory(), samples.image_bytes("JPEG", 640, 480, seed=1), "a.jpg"))
     other = process(attach(ReportFactory(), samples.image_bytes("JPEG", 640, 480, seed=7), "b.jpg"))

@@ -4,6 +4,7 @@ every step works on that one read; derived copies are written once each; no quer
 import io
 import tempfile
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -131,18 +132,18 @@ def test_on_a_local_folder_no_scratch_folder_is_made(db, settings, monkeypatch):
     assert made == []  # the steps read the stored original itself
 
 
-def test_a_photo_costs_six_queries_and_one_synchronous_commit(db, store):
-    """Claim (update, read), the early hash, the duplicate searches (same bytes, similar picture), the final
-    save; no join to reports for the default ordering. The claim and the outcome are committed
-    asynchronously (a lost one is found by the sweep and processed again); the hash, the record of what was
-    received, is not."""
+def test_a_photo_costs_four_queries_and_no_synchronous_commit(db, store):
+    """The claim (an update returning the row), the early hash, the duplicate search (same bytes and similar
+    picture in one scan), the final save; no join to reports for the default ordering. The claim, the hash
+    and the outcome are committed asynchronously: a lost one is found by the sweep and processed again, and
+    whatever a later durable commit wrote carries them with it (the log is flushed in order)."""
     item = attach(ReportFactory(), samples.jpeg_with_exif(), "a.jpg", "image/jpeg")
     with CaptureQueriesContext(connection) as queries:
         item = process(item)
     assert item.status == Evidence.Status.READY, item.status_reason
     statements = [q["sql"] for q in queries.captured_queries][:-1]  # the last one is the test's refresh
     work = [sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL"))]
-    assert len(work) == 6, work
+    assert len(work) == 4, work
     assert not [sql for sql in work if "complaints_report" in sql]
     # Each asynchronous commit is a transaction (a savepoint inside the test's) that starts by saying so.
     kinds = []
@@ -153,7 +154,7 @@ def test_a_photo_costs_six_queries_and_one_synchronous_commit(db, store):
             kinds.append("update")
         elif sql.startswith("RELEASE SAVEPOINT"):
             kinds.append("commit")
-    assert kinds == ["async", "update", "commit", "update", "async", "update", "commit"]
+    assert kinds == ["async", "update", "commit", "async", "update", "commit", "async", "update", "commit"]
 
 
 def test_a_small_file_goes_up_in_one_put_and_a_large_one_in_parts(db, s3_calls, monkeypatch):
@@ -189,41 +190,64 @@ def _listing(prefix: str):
 
 
 def test_on_a_local_folder_the_copies_are_on_disk_before_the_row_names_them(db, monkeypatch):
-    """The derived copies are flushed in the background while the thumbnail is made, and every flush is done
-    before the run saves the row that names them."""
+    """GIVEN a photo on the local folder
+    WHEN the pipeline processes it
+    THEN the viewing copy and the thumbnail are flushed to disk in the background, their folder once (both
+    entries are in it by then), and every flush is done before the run saves the row that names them."""
     import evidence.pipeline
     import evidence.storage
 
     events = []
-    real_flush, real_save = evidence.storage._flush, evidence.pipeline._save
+    real_fsync, real_save = evidence.storage._fsync, evidence.pipeline._save
 
-    def flush(path):
-        real_flush(path)
-        events.append(("flushed", path.rsplit("/", 1)[-1]))
+    def fsync(path, *, folder=False):
+        real_fsync(path, folder=folder)
+        events.append(("flushed", "folder" if folder else path.rsplit("/", 1)[-1]))
 
     def save(item):
         events.append(("row saved", item.status))
         real_save(item)
 
     item = attach(ReportFactory(), samples.jpeg_with_exif(), "a.jpg", "image/jpeg")
-    monkeypatch.setattr(evidence.storage, "_flush", flush)
+    monkeypatch.setattr(evidence.storage, "_fsync", fsync)
     monkeypatch.setattr(evidence.pipeline, "_save", save)
     item = process(item)
     assert item.status == Evidence.Status.READY, item.status_reason
-    assert sorted(events[:2]) == [("flushed", "thumb.jpg"), ("flushed", "view.jpg")]
-    assert events[2:] == [("row saved", "ready")]
+    assert sorted(events[:3]) == [("flushed", "folder"), ("flushed", "thumb.jpg"), ("flushed", "view.jpg")]
+    assert events[3:] == [("row saved", "ready")]
 
 
-def test_a_copy_that_cannot_be_flushed_is_a_transient_failure(db, monkeypatch):
+def test_a_file_saved_alone_is_flushed_with_its_folder_before_save_returns(db, settings, monkeypatch):
+    import evidence.storage
+
+    events = []
+    real_fsync = evidence.storage._fsync
+
+    def fsync(path, *, folder=False):
+        real_fsync(path, folder=folder)
+        events.append(path.rsplit("/", 1)[-1] if not folder else "folder")
+
+    monkeypatch.setattr(evidence.storage, "_fsync", fsync)
+    name = evidence_storage.save("derived/x/one.jpg", ContentFile(b"\xff\xd8\xff"))
+    assert events == ["one.jpg", "folder"]
+    assert (Path(settings.MEDIA_ROOT) / name).read_bytes() == b"\xff\xd8\xff"
+
+
+@pytest.mark.parametrize("failing", ["file", "folder"])
+def test_a_copy_that_cannot_be_flushed_is_a_transient_failure(db, monkeypatch, failing):
     import errno
 
     import evidence.storage
 
-    def flush(path):
-        raise OSError(errno.EIO, "I/O error", path)
+    real_fsync = evidence.storage._fsync
+
+    def fsync(path, *, folder=False):
+        if folder == (failing == "folder"):
+            raise OSError(errno.EIO, "I/O error", path)
+        real_fsync(path, folder=folder)
 
     item = attach(ReportFactory(), samples.jpeg_with_exif(), "a.jpg", "image/jpeg")
-    monkeypatch.setattr(evidence.storage, "_flush", flush)
+    monkeypatch.setattr(evidence.storage, "_fsync", fsync)
     item = process(item)
     assert item.status == Evidence.Status.FAILED
     assert item.status_reason.startswith("Storage or database unavailable") and "derive" in item.status_reason
