@@ -769,9 +769,7 @@ def assessment_record(
             },
         )
         assessment.categories.set(categories)
-        # Kept on the report for the statistics (Report.decided_at).
-        report.decided_at = assessment.decided_at
-        Report.objects.filter(pk=report.pk).update(decided_at=report.decided_at)
+        _kept_on_report(report, decided_at=assessment.decided_at)
         _event(
             report,
             user,
@@ -780,6 +778,14 @@ def assessment_record(
             data={"decision": decision, "criminal_element": criminal_element},
         )
     return assessment
+
+
+def _kept_on_report(report: Report, **values) -> None:
+    """The steps after the kajian copied onto the report (Report.decided_at, referral_sent_on,
+    agency_outcome_at), where the statistics read them, and onto the caller's instance."""
+    for name, value in values.items():
+        setattr(report, name, value)
+    Report.objects.filter(pk=report.pk).update(**values)
 
 
 def referral_agency_for(report: Report, on: dt.date) -> ReferralAgency | None:
@@ -823,8 +829,7 @@ def referral_record(
                 "created_by": user,
             },
         )
-        report.referral_sent_on = referral.sent_on
-        Report.objects.filter(pk=report.pk).update(referral_sent_on=report.referral_sent_on)
+        _kept_on_report(report, referral_sent_on=referral.sent_on)
         _event(
             report,
             user,
@@ -885,8 +890,7 @@ def referral_outcome(
                 "outcome_recorded_at",
             ]
         )
-        report.agency_outcome_at = referral.outcome_recorded_at
-        Report.objects.filter(pk=report.pk).update(agency_outcome_at=report.agency_outcome_at)
+        _kept_on_report(report, agency_outcome_at=referral.outcome_recorded_at)
         _event(
             report,
             user,

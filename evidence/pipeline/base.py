@@ -96,9 +96,8 @@ class Context:
     family: str = ""  # photo, video, audio, document
     media_type: str = ""
     preview: "Image.Image | None" = None  # the picture the derive step made, reused for the perceptual hash
-    matches: list = field(
-        default_factory=list
-    )  # (other item's pk, kind, distance) found by the duplicates step
+    # (other item's pk, kind, distance) found by the duplicates step
+    matches: list = field(default_factory=list)
     flushes: "list[Flushes]" = field(default_factory=list)  # of the files the steps wrote (local folder)
 
     def flushed(self) -> None:

@@ -193,9 +193,8 @@ def staff_figures(user, filters: StatsFilters, *, people: bool = False, today: d
     # Independent aggregates, side by side on PostgreSQL (stats/parallel.py), costliest first.
     jobs: dict = {}
     if people:
-        everything = stats_scope(
-            user, filters, dates=False
-        )  # the dates apply to the timeline, not the reports
+        # The dates apply to the timeline's work, not to which reports are in scope.
+        everything = stats_scope(user, filters, dates=False)
         jobs["people_work"] = lambda: people_work(everything, filters)
     jobs |= {
         "deadline": lambda: deadline_table(qs, elections),

@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tests.conftest import ROOT
 
@@ -105,41 +106,36 @@ def database_create(url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
+# The role deploy/postgres-init/10-posko-app-role.sh makes, and the password the tests give it.
 APP_ROLE = "posko_app"
+APP_PASSWORD = "posko-app-test-password"
+
+
+def url_as(url: str, user: str, password: str) -> str:
+    """The database of `url` reached as another user."""
+    parts = urlsplit(url)
+    return parts._replace(netloc=f"{user}:{password}@{parts.hostname}:{parts.port or 5432}").geturl()
 
 
 def app_role_url(url: str) -> str:
     """Run deploy/postgres-init/10-posko-app-role.sh on the database of `url`, as the postgres image of
     docker-compose.yml does on its first start (the owner being the user of `url`), and return the URL of the
     same database for the role it makes: the role the portal's processes run as, which owns no table."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
-    database = parts.path.lstrip("/")
     env = {
         **os.environ,
         "PGHOST": parts.hostname or "127.0.0.1",
         "PGPORT": str(parts.port or 5432),
         "POSTGRES_USER": parts.username or "postgres",
-        "POSTGRES_DB": database,
-        "POSTGRES_APP_PASSWORD": "posko-app-test-password",
+        "POSTGRES_DB": parts.path.lstrip("/"),
+        "POSTGRES_APP_PASSWORD": APP_PASSWORD,
     }
     if parts.password:
         env["PGPASSWORD"] = parts.password
     script = ROOT / "deploy" / "postgres-init" / "10-posko-app-role.sh"
     done = subprocess.run(["sh", str(script)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-    return f"postgres://{APP_ROLE}:posko-app-test-password@{env['PGHOST']}:{env['PGPORT']}/{database}"
-
-
-def url_as(url: str, role_url: str) -> str:
-    """The database of `url` with the user and password of `role_url`."""
-    from urllib.parse import urlsplit
-
-    parts, role = urlsplit(url), urlsplit(role_url)
-    return parts._replace(
-        netloc=f"{role.username}:{role.password}@{parts.hostname}:{parts.port or 5432}"
-    ).geturl()
+    return url_as(url, APP_ROLE, APP_PASSWORD)
 
 
 def database_drop(url: str) -> None:

@@ -29,6 +29,7 @@ from tests.exports.helpers import Site, openssl_verify, sha256sum_check, unpack
 from tests.factories import staff, valid_api_data
 from tests.ops.nginx import Nginx
 from tests.ops.processes import (
+    APP_PASSWORD,
     APP_ROLE,
     Beat,
     app_role_url,
@@ -234,7 +235,7 @@ def test_a_report_goes_from_https_intake_to_a_verified_bundle_and_survives_a_res
         _app_role_cannot_lift_the_triggers(app_url)
     finally:
         deployment.stop()
-    _restore_drill(first_bundle, bucket, key_file, tmp_path, app_url)
+    _restore_drill(first_bundle, bucket, key_file, tmp_path)
 
 
 def _app_role_cannot_lift_the_triggers(url: str) -> None:
@@ -390,7 +391,7 @@ def _live_flow(deployment: Deployment, site: Site, tmp_path):
     return {"case": report.pk, "token": tokens["petugas"], "hashes": hashes}
 
 
-def _restore_drill(first: dict, bucket: S3Store, key_file, tmp_path, app_url: str) -> None:
+def _restore_drill(first: dict, bucket: S3Store, key_file, tmp_path) -> None:
     """The operator's procedure of docs/production.md, "Backup and restore", on this machine."""
     live_url = database_url_for_subprocess()
     dump = tmp_path / "posko.dump"
@@ -416,7 +417,7 @@ def _restore_drill(first: dict, bucket: S3Store, key_file, tmp_path, app_url: st
         # The restore keeps the grants of the role the processes run as (pg_restore restores privileges).
         restored = Deployment(
             tmp_path / "restored",
-            database_url=url_as(restored_url, app_url),
+            database_url=url_as(restored_url, APP_ROLE, APP_PASSWORD),
             bucket=copy,
             key_file=key_file,
             namespace=f"restored{uuid.uuid4().hex[:8]}",
