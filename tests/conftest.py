@@ -89,6 +89,15 @@ def queues_purge() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Passwords hashed with MD5 in the test process: most tests make several staff accounts, and Django's
+    PBKDF2 (1,000,000 rounds) took about half a second a password, several seconds of many tests' set-up (the
+    suite's slowest set-ups: 5-7 s for five accounts). The tests that sign in check passwords as before, through
+    the same hasher API; the servers that tests/ops/ start as processes keep the production hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _second_factor_on_test_logins(monkeypatch):
     """`client.force_login(user)` is a test shortcut past authentication: let it stand for the second factor
     too, as django_otp.login does after a right code, so that a force-logged-in staff user is signed in as in

@@ -49,12 +49,6 @@ def office_make(region="35.74", **overrides) -> Office:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # These tests make many staff accounts; their passwords guard nothing here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _casefile_defaults(request):
     """Tests on a transactional database start from an emptied database: load the default letter texts and
     form models again (ordinary tests keep the ones migration 0002 loaded)."""

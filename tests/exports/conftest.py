@@ -24,8 +24,6 @@ def export_key_file(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _export_key(settings, export_key_file):
     settings.POSKO_EXPORT_KEY = str(export_key_file)
-    # Four staff users a test: hashing their passwords the production way would be most of its time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
