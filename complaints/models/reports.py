@@ -288,6 +288,13 @@ class ReportEvent(models.Model):
     # complaints.services.history.event_record. `manage.py chain_verify` recomputes every case's chain.
     seq = models.PositiveIntegerField(default=0, editable=False)
     chain_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The report's province and kab/kota, copied into every event as it is inserted, by PostgreSQL (the trigger
+    # event_region_copy below, whatever writes the row): a report's region is set at intake and never changes.
+    # The per-person statistics count a jurisdiction's events from the events' own index with them, instead of
+    # joining every event in the country to the jurisdiction's reports (stats/selectors/staff.py people_work).
+    # Not part of the hash chain (they repeat the report's own fields). Empty on other databases.
+    province_code = models.CharField(max_length=2, blank=True, default="", editable=False)
+    regency_code = models.CharField(max_length=5, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["report", "at", "id"]
@@ -301,6 +308,31 @@ class ReportEvent(models.Model):
         # pgtrigger.ignore), and it writes a RetentionRecord of what it removed.
         triggers = [
             pgtrigger.Protect(name="event_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="event_region_copy",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert,
+                func=(
+                    "SELECT province_code, regency_code INTO NEW.province_code, NEW.regency_code "
+                    "FROM complaints_report WHERE id = NEW.report_id; RETURN NEW;"
+                ),
+            ),
+        ]
+        # The per-person statistics: a jurisdiction's events by the people who recorded them, read from the
+        # index alone (bench/stats.py).
+        indexes = [
+            models.Index(
+                fields=["province_code", "kind"],
+                include=["actor", "from_status", "to_status", "at"],
+                condition=models.Q(actor__isnull=False),
+                name="event_people_province",
+            ),
+            models.Index(
+                fields=["regency_code", "kind"],
+                include=["actor", "from_status", "to_status", "at"],
+                condition=models.Q(actor__isnull=False),
+                name="event_people_regency",
+            ),
         ]
         verbose_name = _("report event")
         verbose_name_plural = _("report events")

@@ -14,10 +14,10 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
-from django.db.models.functions import TruncWeek
 from django.utils import timezone, translation
 
 from complaints.models import Election, Region, Report, ViolationCategory
+from stats.medians import local_week
 from stats.parallel import all_at_once
 from stats.selectors.staff import week_label, weeks_between
 from stats.suppression import suppress
@@ -55,7 +55,7 @@ def public_figures_compute(*, today: dt.date | None = None) -> dict:
                 .annotate(n=Count("report_id"))
             ),
             "week": lambda: list(
-                reports.values("election_id", week=TruncWeek("created_at")).annotate(n=Count("id"))
+                reports.values("election_id", week=local_week("created_at")).annotate(n=Count("id"))
             ),
             # One scan gives provinces and statuses.
             "province_status": lambda: list(

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet
-from django.db.models.functions import Substr, TruncDate, TruncWeek
+from django.db.models.functions import Substr
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -41,8 +42,8 @@ from complaints.models import (
     StaffProfile,
     ViolationCategory,
 )
-from complaints.services.access import jurisdiction_codes, reports_for_user
-from stats.medians import DAY, measure, medians, waiting_measure
+from complaints.services.access import jurisdiction_codes, reports_for_user, role_of
+from stats.medians import DAY, local_date, local_week, measure, medians, waiting_measure
 from stats.parallel import all_at_once
 from stats.tables import Column, Row, Table
 
@@ -195,7 +196,7 @@ def staff_figures(user, filters: StatsFilters, *, people: bool = False, today: d
     if people:
         # The dates apply to the timeline's work, not to which reports are in scope.
         everything = stats_scope(user, filters, dates=False)
-        jobs["people_work"] = lambda: people_work(everything, filters)
+        jobs["people_work"] = lambda: people_work(everything, filters, events=events_in_scope(user, filters))
     jobs |= {
         "deadline": lambda: deadline_table(qs, elections),
         **timing_parts(qs),
@@ -358,7 +359,7 @@ def week_label(monday: dt.date) -> str:
 def week_table(qs: QuerySet, filters: StatsFilters) -> Table:
     counts = {
         timezone.localtime(r["week"]).date() if isinstance(r["week"], dt.datetime) else r["week"]: r["n"]
-        for r in qs.order_by().values(week=TruncWeek("created_at")).annotate(n=Count("id"))
+        for r in qs.order_by().values(week=local_week("created_at")).annotate(n=Count("id"))
     }
     rows = []
     if counts:
@@ -460,8 +461,8 @@ def deadline_table(qs: QuerySet, elections: dict) -> Table:
         .values(
             "election_id",
             "decision_extended",
-            registered=TruncDate("registered_at"),
-            decided=TruncDate("decided_at"),
+            registered=local_date("registered_at"),
+            decided=local_date("decided_at"),
         )
         .annotate(n=Count("id"))
     )
@@ -618,16 +619,44 @@ PEOPLE_COLUMNS = [
 PEOPLE_KINDS = sorted({kind for _name, q in PEOPLE_COLUMNS for key, kind in q.children if key == "kind"})
 
 
-def people_work(qs: QuerySet, filters: StatsFilters) -> dict[int, list[int]]:
-    """What each person recorded on the timelines of the reports in scope within the chosen dates, by column."""
-    events = (
-        ReportEvent.objects.filter(report__in=qs.values("pk"), actor__isnull=False, kind__in=PEOPLE_KINDS)
+def events_in_scope(user, filters: StatsFilters) -> Q | None:
+    """The events of the reports in scope (stats_scope without dates) told by the events' own copy of their
+    report's province and kab/kota (ReportEvent.province_code, regency_code: PostgreSQL's), so that counting them
+    reads the jurisdiction's events from their index and never the rest of the country's. None when the scope
+    needs the reports themselves: an election filter, a jurisdiction below kab/kota, or another database."""
+    if connection.vendor != "postgresql" or filters.election or not role_of(user):
+        return None
+    codes = jurisdiction_codes(user)
+    q = Q()
+    if codes is not None:
+        if any(len(c) > 5 for c in codes):
+            return None
+        # As access.jurisdiction_q does for the reports.
+        q = Q(pk__in=[])
+        if provinces := [c for c in codes if len(c) == 2]:
+            q |= Q(province_code__in=provinces)
+        if regencies := [c for c in codes if len(c) == 5]:
+            q |= Q(regency_code__in=regencies)
+    if filters.region:
+        q &= Q(**{"province_code" if len(filters.region) == 2 else "regency_code": filters.region})
+    return q
+
+
+def people_work(qs: QuerySet, filters: StatsFilters, *, events: Q | None = None) -> dict[int, list[int]]:
+    """What each person recorded on the timelines of the reports in scope within the chosen dates, by column.
+    `events`: the same scope told by the events' own columns (events_in_scope), when it can be; otherwise the
+    events are joined to the reports of `qs`."""
+    scope = events if events is not None else Q(report__in=qs.values("pk"))
+    events_found = (
+        ReportEvent.objects.filter(scope, actor__isnull=False, kind__in=PEOPLE_KINDS)
         .filter(**_date_range("at", filters))
         .order_by()
         .values("actor_id")
-        .annotate(**{name: Count("id", filter=q) for name, q in PEOPLE_COLUMNS})
+        # Count the actor (never null here), not the id: the people indexes hold the actor, so PostgreSQL
+        # counts from the index alone.
+        .annotate(**{name: Count("actor", filter=q) for name, q in PEOPLE_COLUMNS})
     )
-    return {r["actor_id"]: [r[name] for name, _q in PEOPLE_COLUMNS] for r in events}
+    return {r["actor_id"]: [r[name] for name, _q in PEOPLE_COLUMNS] for r in events_found}
 
 
 def people_assigned(qs: QuerySet) -> dict[int, int]:
