@@ -9,9 +9,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -19,10 +17,10 @@ from complaints.models import Region, StaffProfile
 from complaints.services.access import has_role, role_of
 from stats.charts import chart_for
 from stats.forms import StatsFilterForm
+from stats.render import chart_svg, figure_writer, staff_section
 from stats.selectors.public import TABLES, public_figures
 from stats.selectors.staff import staff_figures_cached
 from stats.tables import Table, spreadsheet_safe, table_csv
-from stats.templatetags.stats_tags import figure
 
 # The order of the staff page's sections.
 STAFF_SECTIONS = [
@@ -56,27 +54,18 @@ def _staff_figures(request):
 def staff_stats(request):
     form, filters, figures = _staff_figures(request)
     query = {k: v for k, v in request.GET.items() if k in form.fields and v}
+    write = figure_writer()
     sections = []
     for key in STAFF_SECTIONS:
         table: Table | None = figures["tables"].get(key)
         if table is None:
             continue
         items = [
-            (r.label, r.values[table.chart_column] or 0, str(figure(r.values[table.chart_column])))
+            (r.label, r.values[table.chart_column] or 0, write(r.values[table.chart_column]))
             for r in table.rows
         ]
-        sections.append(
-            {
-                "table": table,
-                "chart": chart_for(table.chart, items) if any(v for _l, v, _d in items) else None,
-                "csv": reverse("stats_staff:staff_csv", args=[key])
-                + (f"?{urlencode(query)}" if query else ""),
-                "desc": f"{table.description} {_('The same figures are in the table beside the chart.')}",
-                "drill": [
-                    (r, urlencode({**query, "region": r.link})) if r.link else (r, "") for r in table.rows
-                ],
-            }
-        )
+        chart = chart_for(table.chart, items) if any(v for _l, v, _d in items) else None
+        sections.append(staff_section(table, chart, query, write))
     return render(
         request,
         "stats/staff.html",
@@ -162,10 +151,12 @@ def public_tables(figures: dict) -> list[dict]:
             # Rows with nothing shown (zero, or every count hidden) are left to the table.
             chart_rows = sorted((r for r in rows if r["value"]), key=lambda r: -r["value"])
             chart = chart_for("bars", [(r["label"], r["value"], r["total"]) for r in chart_rows])
+        desc = _("The same figures, all elections together, are in the table beside the chart.")
         shown.append(
             {
                 "key": key,
                 "title": t["title"][lang],
+                "chart_svg": chart_svg(chart, key, t["title"][lang], desc),
                 "row_header": t["row_header"][lang],
                 "columns": elections,
                 "rows": rows,

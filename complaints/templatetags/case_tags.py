@@ -46,15 +46,17 @@ def zoned_date(value, of=None):
 @register.simple_tag(takes_context=True)
 def staff_counts(context) -> dict:
     """What the staff navigation shows beside its links: the approvals waiting for a coordinator."""
-    from complaints.selectors.approvals import approvals_count
+    from complaints.selectors.approvals import BADGE_CAP, approvals_count
     from complaints.services.access import R, has_role, role_of
 
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not role_of(user):
         return {}
+    approvals = approvals_count(user, cap=BADGE_CAP) if has_role(user, R.KOORDINATOR) else None
     return {
-        "approvals": approvals_count(user) if has_role(user, R.KOORDINATOR) else None,
+        "approvals": approvals,
+        "approvals_badge": f"{BADGE_CAP}+" if approvals is not None and approvals > BADGE_CAP else approvals,
         "is_admin": role_of(user) == R.ADMIN,
         "audit": user.has_perm("complaints.view_audit"),
     }

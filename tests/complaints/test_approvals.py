@@ -62,6 +62,21 @@ def test_the_inbox_lists_referrals_and_closing_decisions_waiting(client, people)
     assert '<span class="badge text-bg-danger" id="approvals-count">2</span>' in html
 
 
+def test_the_navigation_badge_counts_up_to_its_cap(client, people, monkeypatch):
+    """The badge on every staff page stops counting past BADGE_CAP (99; 1 here) and says "1+"; the inbox itself
+    lists every waiting case."""
+    from complaints.selectors import approvals
+
+    monkeypatch.setattr(approvals, "BADGE_CAP", 1)
+    waiting = [to_assessment(people, Assessment.Decision.NOT_VIOLATION) for _ in range(3)]
+    assert approvals.approvals_count(people["koordinator"]) == 3
+    assert approvals.approvals_count(people["koordinator"], cap=1) == 2
+    client.force_login(people["koordinator"])
+    html = client.get(reverse("staff:approvals")).content.decode()
+    assert 'id="approvals-count">1+</span>' in html
+    assert all(f'data-id="{case.pk}" data-waits="closing"' in html for case in waiting)
+
+
 def test_three_people_at_the_inbox(client, people):
     case = to_assessment(people, Assessment.Decision.OTHER_LAW, "045/2024")
     client.force_login(people["outsider"])  # a coordinator of another province
