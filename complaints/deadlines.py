@@ -21,6 +21,9 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _holidays_of(day.year)
 
 
+# Kept per process (the holidays are the package's, fixed while it runs): the statistics work out the deadline
+# of every day a jurisdiction registered cases on, hundreds per page (stats/selectors/staff.py deadline_table).
+@lru_cache(maxsize=65536)
 def add_days(start: dt.date, days: int, *, working: bool) -> dt.date:
     """The day that is `days` days after `start` (which itself is day 0), counting only working days when
     `working`. Adding 7 working days to a Friday lands on the Tuesday of the second week, holidays aside."""

@@ -41,12 +41,20 @@ def all_at_once(jobs: dict[str, Callable[[], Any]]) -> dict[str, Any]:
 
     def lane() -> dict[str, Any]:
         done = {}
-        while True:
-            with taking:
-                if not pending:
-                    return done
-                name, job = pending.popleft()
-            done[name] = job()
+        # The lanes are the parallelism here: PostgreSQL's own parallel workers for a lane's query would only
+        # crowd the same cores (and cost a process start each).
+        with connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
+        try:
+            while True:
+                with taking:
+                    if not pending:
+                        return done
+                    name, job = pending.popleft()
+                done[name] = job()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET max_parallel_workers_per_gather")
 
     def helper() -> dict[str, Any]:
         try:
