@@ -24,6 +24,7 @@ from complaints.models import Assessment, Person, Referral, Report, StaffProfile
 from complaints.selectors import approvals, lookup
 from complaints.selectors import cases as case_selectors
 from complaints.services import access, workflow
+from complaints.staff_render import queue_rows_html
 from complaints.timezones import report_zone, today_in
 from evidence.access import can_open_originals
 from posko.numbers import small_int
@@ -113,6 +114,7 @@ def case_queue_view(request):
         count_cap=case_selectors.SEARCH_COUNT_CAP if filters.q.strip() else None,
     )
     _queue_rows_display(page["rows"])
+    page["rows_html"] = queue_rows_html(page["rows"])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
