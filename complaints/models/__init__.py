@@ -1,7 +1,7 @@
 from complaints.models.drafts import ReportDraft
 from complaints.models.privacy import RetentionRecord
 from complaints.models.reference import Election, Region, SanctionDetail, ViolationCategory
-from complaints.models.reports import Accused, Report, ReportChain, ReportEvent
+from complaints.models.reports import Accused, Report, ReportCategory, ReportChain, ReportEvent
 from complaints.models.staffing import StaffInvite
 from complaints.models.workflow import (
     Assessment,

@@ -13,10 +13,11 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, F
 from django.utils import timezone, translation
 
-from complaints.models import Election, Region, Report, ViolationCategory
+from complaints.models import Election, Region, Report, ReportCategory, ViolationCategory
 from stats.medians import local_week
 from stats.parallel import all_at_once
 from stats.selectors.staff import week_label, weeks_between
@@ -36,6 +37,10 @@ def _both(label) -> dict:
     return {"id": indonesian, "en": english}
 
 
+def _election_of_category() -> str:
+    return "report_election" if connection.vendor == "postgresql" else "report__election_id"
+
+
 def public_figures_compute(*, today: dt.date | None = None) -> dict:
     """Count, suppress and return the public figures as plain data (what data.json publishes)."""
     from django.utils.translation import gettext_lazy as _
@@ -49,10 +54,12 @@ def public_figures_compute(*, today: dt.date | None = None) -> dict:
     # Three independent counts, side by side on PostgreSQL (stats/parallel.py).
     found = all_at_once(
         {
+            # On PostgreSQL from the category rows' own copy of their report's election (ReportCategory), not
+            # a join of every row to its report.
             "category": lambda: list(
-                Report.categories.through.objects.order_by()
-                .values("violationcategory_id", "report__election_id")
-                .annotate(n=Count("report_id"))
+                ReportCategory.objects.order_by()
+                .values("violationcategory_id", election=F(_election_of_category()))
+                .annotate(n=Count("violationcategory"))
             ),
             "week": lambda: list(
                 reports.values("election_id", week=local_week("created_at")).annotate(n=Count("id"))
@@ -75,9 +82,7 @@ def public_figures_compute(*, today: dt.date | None = None) -> dict:
         by_week.setdefault(monday, [0] * width)[column_of[r["election_id"]]] += r["n"]
     by_category: dict[int, list[int]] = {}
     for r in found["category"]:
-        by_category.setdefault(r["violationcategory_id"], [0] * width)[
-            column_of[r["report__election_id"]]
-        ] += r["n"]
+        by_category.setdefault(r["violationcategory_id"], [0] * width)[column_of[r["election"]]] += r["n"]
 
     provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
     province_rows = [

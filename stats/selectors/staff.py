@@ -38,6 +38,7 @@ from complaints.models import (
     ReferralAgency,
     Region,
     Report,
+    ReportCategory,
     ReportEvent,
     StaffProfile,
     ViolationCategory,
@@ -200,7 +201,7 @@ def staff_figures(user, filters: StatsFilters, *, people: bool = False, today: d
     jobs |= {
         "deadline": lambda: deadline_table(qs, elections),
         **timing_parts(qs),
-        "category": lambda: category_table(qs),
+        "category": lambda: category_table(qs, copies=categories_in_scope(user, filters)),
         "overview": lambda: overview_rows(qs, level, today),
         "week": lambda: week_table(qs, filters),
         "waiting": lambda: waiting_tables(qs, today),
@@ -320,13 +321,15 @@ def region_table(overview: list[dict], level: int) -> Table:
     )
 
 
-def category_table(qs: QuerySet) -> Table:
-    through = Report.categories.through
+def category_table(qs: QuerySet, *, copies: Q | None = None) -> Table:
+    """`copies`: the reports of `qs` told by the category rows' own copies (categories_in_scope), when they can
+    be; otherwise the rows are joined to the reports of `qs`."""
     counts = dict(
-        through.objects.filter(report__in=qs.values("pk"))
+        ReportCategory.objects.filter(copies if copies is not None else Q(report__in=qs.values("pk")))
         .order_by()
         .values("violationcategory_id")
-        .annotate(n=Count("report_id"))
+        # The category, not the report: the copies' indexes hold it, so PostgreSQL counts from them alone.
+        .annotate(n=Count("violationcategory"))
         .values_list("violationcategory_id", "n")
     )
     categories = ViolationCategory.objects.filter(pk__in=list(counts)).only("slug", "name", "name_en")
@@ -619,12 +622,12 @@ PEOPLE_COLUMNS = [
 PEOPLE_KINDS = sorted({kind for _name, q in PEOPLE_COLUMNS for key, kind in q.children if key == "kind"})
 
 
-def events_in_scope(user, filters: StatsFilters) -> Q | None:
-    """The events of the reports in scope (stats_scope without dates) told by the events' own copy of their
-    report's province and kab/kota (ReportEvent.province_code, regency_code: PostgreSQL's), so that counting them
-    reads the jurisdiction's events from their index and never the rest of the country's. None when the scope
-    needs the reports themselves: an election filter, a jurisdiction below kab/kota, or another database."""
-    if connection.vendor != "postgresql" or filters.election or not role_of(user):
+def _region_copy_q(user, filters: StatsFilters) -> Q | None:
+    """The user's jurisdiction and the region filter told by a row's own copy of its report's province and
+    kab/kota (`province_code`, `regency_code`: ReportEvent's and ReportCategory's, written by PostgreSQL), so
+    that counting such rows reads the jurisdiction's from their index and never the rest of the country's.
+    None when that cannot tell: a jurisdiction below kab/kota, or another database (no copies there)."""
+    if connection.vendor != "postgresql" or not role_of(user):
         return None
     codes = jurisdiction_codes(user)
     q = Q()
@@ -640,6 +643,24 @@ def events_in_scope(user, filters: StatsFilters) -> Q | None:
     if filters.region:
         q &= Q(**{"province_code" if len(filters.region) == 2 else "regency_code": filters.region})
     return q
+
+
+def events_in_scope(user, filters: StatsFilters) -> Q | None:
+    """The events of the reports in scope (stats_scope without dates) by the events' own copies of their report's
+    region (_region_copy_q); None when the reports are needed: an election filter (events carry no copy of
+    it), a jurisdiction below kab/kota, or another database."""
+    return None if filters.election else _region_copy_q(user, filters)
+
+
+def categories_in_scope(user, filters: StatsFilters) -> Q | None:
+    """The category rows of the reports in scope (stats_scope) by the rows' own copies of their report's region,
+    election and time of receipt (ReportCategory); None as for _region_copy_q."""
+    q = _region_copy_q(user, filters)
+    if q is None:
+        return None
+    if filters.election:
+        q &= Q(report_election=filters.election.pk)
+    return q & Q(**_date_range("report_created_at", filters))
 
 
 def people_work(qs: QuerySet, filters: StatsFilters, *, events: Q | None = None) -> dict[int, list[int]]:
