@@ -28,6 +28,7 @@ __all__ = [
     "ReferralAgency",
     "Region",
     "Report",
+    "ReportCategory",
     "ReportChain",
     "ReportDraft",
     "ReportEvent",

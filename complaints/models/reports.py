@@ -262,6 +262,9 @@ class ReportCategory(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.report_id}: {self.violationcategory_id}"
+
 
 class Accused(models.Model):
     """A terlapor: the civil servant (ASN) a report is about."""

@@ -373,6 +373,19 @@ def test_the_migration_copies_the_region_into_the_events_written_before(desk):
         )
 
 
+def _copies_are_the_reports():
+    from complaints.models import ReportCategory
+
+    for row in ReportCategory.objects.select_related("report"):
+        report = row.report
+        assert (row.province_code, row.regency_code, row.report_election, row.report_created_at) == (
+            report.province_code,
+            report.regency_code,
+            report.election_id,
+            report.created_at,
+        )
+
+
 def test_category_rows_carry_their_reports_region_election_and_receipt_and_are_counted_by_them(desk):
     """Every row of Report.categories gets its report's province, kab/kota, election and time of receipt from
     PostgreSQL as it is inserted, and the category table counts a jurisdiction's rows by those copies: the same
@@ -386,13 +399,7 @@ def test_category_rows_carry_their_reports_region_election_and_receipt_and_are_c
     report = Report.objects.filter(regency_code="35.13").order_by("pk").first()
     report.categories.add(ViolationCategory.objects.exclude(reports=report).first())
     assert ReportCategory.objects.count() > Report.objects.count() - 1 > 0
-    for row in ReportCategory.objects.select_related("report"):
-        assert (row.province_code, row.regency_code, row.report_election, row.report_created_at) == (
-            row.report.province_code,
-            row.report.regency_code,
-            row.report.election_id,
-            row.report.created_at,
-        )
+    _copies_are_the_reports()
     pemilu = Election.objects.get(slug="pemilu-2024")
     coordinator = desk["koordinator"]
     for user, filters in [
@@ -435,10 +442,4 @@ def test_the_migration_copies_the_reports_fields_into_the_category_rows_written_
         connection = connection
 
     fill(apps, Editor())
-    for row in ReportCategory.objects.select_related("report"):
-        assert (row.province_code, row.regency_code, row.report_election, row.report_created_at) == (
-            row.report.province_code,
-            row.report.regency_code,
-            row.report.election_id,
-            row.report.created_at,
-        )
+    _copies_are_the_reports()
