@@ -7,3 +7,22 @@ class StatsConfig(AppConfig):
 
     name = "stats"
     verbose_name = _("Statistics")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(_warm_on_sign_in, dispatch_uid="stats.warm_on_sign_in")
+
+
+def _warm_on_sign_in(sender, request, user, **kwargs):
+    """A staff member signed in: have a worker compute their statistics now (stats.selectors.staff
+    staff_figures_warm), once the sign-in has committed. Not where tasks run in the request (the embedded
+    default, and tests): a sign-in does not wait for figures; the first visit computes them there."""
+    from django.db import transaction
+
+    from posko.celery import app
+    from stats.selectors.staff import staff_figures_warm
+
+    if app.conf.task_always_eager:
+        return
+    transaction.on_commit(lambda: staff_figures_warm(user))

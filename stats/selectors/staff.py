@@ -43,7 +43,7 @@ from complaints.models import (
     StaffProfile,
     ViolationCategory,
 )
-from complaints.services.access import jurisdiction_codes, reports_for_user, role_of
+from complaints.services.access import has_role, jurisdiction_codes, reports_for_user, role_of
 from stats.medians import DAY, local_date, local_week, measure, medians, waiting_measure
 from stats.parallel import all_at_once
 from stats.tables import Column, Row, Table
@@ -173,6 +173,29 @@ def staff_figures_cached(user, filters: StatsFilters, *, people: bool = False) -
             log.warning("could not queue a refresh of the staff figures", exc_info=True)
             cache.delete(f"{key}:lock")
     return entry["figures"]
+
+
+def staff_figures_warm(user) -> bool:
+    """Ask a worker to compute the figures of the user's whole jurisdiction (the page as it first opens, in the
+    active language) when the cache holds no copy of them and nobody is computing them already: called as a
+    staff member signs in (stats/apps.py), so that the day's first visit of the statistics finds them ready
+    instead of computing a province's figures in the request. True when a task was queued."""
+    if not role_of(user):
+        return False
+    filters = StatsFilters()
+    people = has_role(user, StaffProfile.Role.KOORDINATOR)
+    key = _staff_key(user, filters, people)
+    if cache.get(key) is not None or not cache.add(f"{key}:lock", 1, timeout=120):
+        return False
+    from stats.tasks import refresh_staff_task
+
+    try:
+        refresh_staff_task.delay(user.pk, filters_as_data(filters), people, translation.get_language())
+    except Exception:  # broker unreachable: the first visit computes them, as before
+        log.warning("could not queue the statistics' warm-up", exc_info=True)
+        cache.delete(f"{key}:lock")
+        return False
+    return True
 
 
 def staff_figures_refresh(user, filters: StatsFilters, *, people: bool = False, key: str = "") -> dict:

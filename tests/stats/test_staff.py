@@ -443,3 +443,37 @@ def test_the_migration_copies_the_reports_fields_into_the_category_rows_written_
 
     fill(apps, Editor())
     _copies_are_the_reports()
+
+
+@pytest.mark.worker
+def test_signing_in_has_a_worker_compute_the_statistics_before_the_first_visit(
+    celery_worker_process, client, settings
+):
+    """With a real worker: a coordinator who signs in (password, then the code, through the pages) finds the
+    figures of their whole jurisdiction already computed on their first visit of the statistics; the sign-in
+    itself computed nothing. Signing in again while the copy is there queues nothing more."""
+    import time
+
+    from django.core.cache import cache
+
+    from stats.selectors.staff import StatsFilters, _staff_key, staff_figures_warm
+    from tests.accounts.conftest import sign_in
+    from tests.factories import staff
+
+    settings.POSKO_STATS_STAFF_CACHE_SECONDS = 60  # kept (the default; this module's tests compute each time)
+    koordinator = staff("koordinator", "koordinator", ["35"])
+    case(created=wib(2024, 10, 1, 8))
+    case(created=wib(2024, 10, 2, 8), region="31.71.01")  # not theirs
+    key = _staff_key(koordinator, StatsFilters(), True)
+    with CaptureQueriesContext(connection) as ctx:
+        assert sign_in(client, koordinator).status_code == 302
+    assert not [q for q in ctx.captured_queries if "GROUP BY" in q["sql"] or "percentile_cont" in q["sql"]]
+    deadline = time.monotonic() + 60
+    while cache.get(key) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert cache.get(key) is not None, "no worker computed the figures after the sign-in"
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(URL)
+    assert response.context["figures"]["headline"]["total"] == 1
+    assert not [q for q in ctx.captured_queries if "GROUP BY" in q["sql"] or "percentile_cont" in q["sql"]]
+    assert staff_figures_warm(koordinator) is False  # a copy is there: nothing to do
