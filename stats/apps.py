@@ -1,5 +1,9 @@
+import logging
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+log = logging.getLogger(__name__)
 
 
 class StatsConfig(AppConfig):
@@ -25,4 +29,12 @@ def _warm_on_sign_in(sender, request, user, **kwargs):
 
     if app.conf.task_always_eager:
         return
-    transaction.on_commit(lambda: staff_figures_warm(user))
+
+    def warm():
+        # Never a reason for a sign-in to fail: with the cache or the broker down the first visit computes.
+        try:
+            staff_figures_warm(user)
+        except Exception:
+            log.warning("could not ask for the statistics' warm-up", exc_info=True)
+
+    transaction.on_commit(warm)

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 
 
@@ -42,19 +42,18 @@ def all_at_once(jobs: dict[str, Callable[[], Any]]) -> dict[str, Any]:
     def lane() -> dict[str, Any]:
         done = {}
         # The lanes are the parallelism here: PostgreSQL's own parallel workers for a lane's query would only
-        # crowd the same cores (and cost a process start each).
-        with connection.cursor() as cursor:
-            cursor.execute("SET max_parallel_workers_per_gather = 0")
-        try:
+        # crowd the same cores (and cost a process start each). Switched off for the lane's own transaction
+        # (SET LOCAL): nothing of it outlives the lane, on this connection or, behind PgBouncer's transaction
+        # pooling, on whichever server connection serves the next one.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             while True:
                 with taking:
                     if not pending:
                         return done
                     name, job = pending.popleft()
                 done[name] = job()
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET max_parallel_workers_per_gather")
 
     def helper() -> dict[str, Any]:
         try:

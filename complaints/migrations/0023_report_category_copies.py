@@ -1,27 +1,33 @@
 """Report.categories gets its table as a model of its own (ReportCategory, the same complaints_report_categories
 Django made for it: only the project's state changes, as Django's documentation does it for moving a
 ManyToManyField to a `through` model), and the rows gain copies of their report's province, kab/kota, election
-and time of receipt, written by a PostgreSQL trigger on insert. The rows written before are filled here, and
-the indexes are built after the fill."""
+and time of receipt, written by a PostgreSQL trigger on insert. The rows written before are filled here in
+batches, and the indexes are built after the fill, concurrently."""
 
 import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
 
+from complaints.migration_ops import AddIndexConcurrently, fill_in_batches
+
 
 def copies_fill(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return  # the copies are PostgreSQL's (the trigger); elsewhere the statistics join the reports
-    with schema_editor.connection.cursor() as cur:
-        cur.execute(
-            "UPDATE complaints_report_categories c SET province_code = r.province_code, "
-            "regency_code = r.regency_code, report_election = r.election_id, report_created_at = r.created_at "
-            "FROM complaints_report r WHERE r.id = c.report_id"
-        )
+    fill_in_batches(
+        schema_editor,
+        "complaints_report_categories",
+        "UPDATE complaints_report_categories t SET province_code = r.province_code, "
+        "regency_code = r.regency_code, report_election = r.election_id, report_created_at = r.created_at "
+        "FROM complaints_report r WHERE r.id = t.report_id AND",
+    )
 
 
 class Migration(migrations.Migration):
+    # Not one transaction, as 0022: intake goes on while the rows are filled and the indexes built.
+    atomic = False
+
     dependencies = [
         ("complaints", "0022_event_region"),
     ]
@@ -93,8 +99,8 @@ class Migration(migrations.Migration):
             trigger=pgtrigger.compiler.Trigger(
                 name="report_category_copy",
                 sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="SELECT province_code, regency_code, election_id, created_at INTO NEW.province_code, NEW.regency_code, NEW.report_election, NEW.report_created_at FROM complaints_report WHERE id = NEW.report_id; RETURN NEW;",
-                    hash="52aa2cedc962a00ea92955c59fd07f60931ee974",
+                    func="IF EXISTS (SELECT 1 FROM complaints_report WHERE id = NEW.report_id) THEN SELECT province_code, regency_code, election_id, created_at INTO NEW.province_code, NEW.regency_code, NEW.report_election, NEW.report_created_at FROM complaints_report WHERE id = NEW.report_id; END IF; RETURN NEW;",
+                    hash="24082888c9816e86ab3610aed6128a8332c01121",
                     operation="INSERT",
                     pgid="pgtrigger_report_category_copy_51b62",
                     table="complaints_report_categories",
@@ -103,7 +109,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(copies_fill, migrations.RunPython.noop),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name="reportcategory",
             index=models.Index(
                 fields=["province_code"],
@@ -111,7 +117,7 @@ class Migration(migrations.Migration):
                 name="report_category_province",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name="reportcategory",
             index=models.Index(
                 fields=["regency_code"],

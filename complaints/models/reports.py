@@ -242,10 +242,12 @@ class ReportCategory(models.Model):
                 name="report_category_copy",
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert,
+                # Kept as given when the report is not there yet, as for the events.
                 func=(
+                    "IF EXISTS (SELECT 1 FROM complaints_report WHERE id = NEW.report_id) THEN "
                     "SELECT province_code, regency_code, election_id, created_at INTO NEW.province_code, "
                     "NEW.regency_code, NEW.report_election, NEW.report_created_at FROM complaints_report "
-                    "WHERE id = NEW.report_id; RETURN NEW;"
+                    "WHERE id = NEW.report_id; END IF; RETURN NEW;"
                 ),
             ),
         ]
@@ -359,9 +361,12 @@ class ReportEvent(models.Model):
                 name="event_region_copy",
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert,
+                # Kept as given when the report is not there yet (a load of rows whose foreign keys are
+                # checked at commit, the report's row coming later).
                 func=(
+                    "IF EXISTS (SELECT 1 FROM complaints_report WHERE id = NEW.report_id) THEN "
                     "SELECT province_code, regency_code INTO NEW.province_code, NEW.regency_code "
-                    "FROM complaints_report WHERE id = NEW.report_id; RETURN NEW;"
+                    "FROM complaints_report WHERE id = NEW.report_id; END IF; RETURN NEW;"
                 ),
             ),
         ]

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.views.decorators.debug import sensitive_variables
 
 from complaints import deadlines
-from complaints.models import Accused, Report
+from complaints.models import Accused, Report, ReportCategory
 from complaints.services import codes, history, registry
 from complaints.services.botcheck import BotCheckResult
 from complaints.timezones import today_in, zone_for_region
@@ -141,8 +141,11 @@ def _create(
     # this hot path.
     report.full_clean(exclude=["categories", "election", "incident_region"], validate_unique=False)
     report.save()
-    # add(), not set(): a new report has no links to read first (one INSERT ... ON CONFLICT DO NOTHING).
-    report.categories.add(*data["categories"])
+    # The links written at once: a new report has none to read first (categories.add() would, through the
+    # ReportCategory model). The database copies the report's region, election and receipt into each row.
+    ReportCategory.objects.bulk_create(
+        [ReportCategory(report=report, violationcategory=category) for category in data["categories"]]
+    )
     for row in rows:
         row.report = report
         row.person = registry.person_for(nip=row.nip, name=row.name, agency=row.agency)

@@ -51,6 +51,30 @@ def test_jobs_run_on_connections_of_their_own_with_the_callers_language_and_zone
     assert _connections_open() == before
 
 
+def _parallel_workers() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        return cursor.fetchone()[0]
+
+
+def test_lanes_run_without_postgresqls_own_workers_and_leave_no_setting_behind(settings):
+    """Within a lane PostgreSQL's parallel workers are off (the lanes are the parallelism), for the lane's own
+    transaction only: the caller's connection has its setting back afterwards, also when a job failed."""
+    settings.POSKO_STATS_QUERY_LANES = 2
+    default = _parallel_workers()
+    assert default != "0"
+    found = all_at_once({"a": _parallel_workers, "b": _parallel_workers})
+    assert found == {"a": "0", "b": "0"}
+    assert _parallel_workers() == default
+
+    def broken():
+        raise ValueError("no figure")
+
+    with pytest.raises(ValueError):
+        all_at_once({"a": broken, "b": _parallel_workers})
+    assert _parallel_workers() == default
+
+
 def test_one_lane_inside_a_transaction_or_when_set_so(settings):
     from django.db import transaction
 

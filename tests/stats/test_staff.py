@@ -477,3 +477,29 @@ def test_signing_in_has_a_worker_compute_the_statistics_before_the_first_visit(
     assert response.context["figures"]["headline"]["total"] == 1
     assert not [q for q in ctx.captured_queries if "GROUP BY" in q["sql"] or "percentile_cont" in q["sql"]]
     assert staff_figures_warm(koordinator) is False  # a copy is there: nothing to do
+
+
+def test_a_sign_in_never_fails_for_the_statistics_warm_up(
+    client, db, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Where a worker would take tasks, the sign-in asks for the warm-up once it has committed; should that
+    fail (the cache or the broker down), the sign-in still goes through."""
+    from posko.celery import app
+    from stats.selectors import staff as staff_selectors
+    from tests.accounts.conftest import sign_in
+    from tests.factories import staff
+
+    asked = []
+
+    def down(user):
+        asked.append(user.username)
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(staff_selectors, "staff_figures_warm", down)
+    app.conf.task_always_eager = False  # as with a worker (tests/conftest.py puts it back after the test)
+    koordinator = staff("koordinator", "koordinator", ["35"])
+    with django_capture_on_commit_callbacks(execute=True):  # as the sign-in's commit would run them
+        response = sign_in(client, koordinator)
+    assert response.status_code == 302
+    assert asked == ["koordinator"]
+    assert client.get(URL).status_code == 200  # signed in, and the page computes the figures itself
