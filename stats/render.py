@@ -2,7 +2,7 @@
 template loops: a staff page draws about 2,900 cells, bars and labels, and the template language took 62 ms
 for them at 200,000 reports, most of the page once its figures are in the cache (bench/stats.py); this takes a
 few. The templates keep the page around them. Every text is escaped here (`escape`), every number written as
-the `figure` filter writes it (`figure_writer`).
+the `figure` filter does (`figure_writer`).
 """
 
 from collections.abc import Callable
@@ -22,8 +22,9 @@ TENTH = Decimal("0.1")
 
 
 def figure_writer() -> Callable[[object], str]:
-    """`stats_tags.figure` for many numbers in the active language: "—" when not measured, one decimal for
-    floats (rounded half up, as floatformat does), thousands grouped, with the language's separators."""
+    """How a figure is written in the active language, for many at once (the `figure` filter writes one):
+    "—" when not measured, one decimal for floats (rounded half up), thousands grouped, with the language's
+    separators."""
     thousand = get_format("THOUSAND_SEPARATOR")
     decimal = get_format("DECIMAL_SEPARATOR")
 

@@ -219,6 +219,36 @@ class Report(models.Model):
         return self.status in self.OPEN
 
 
+def report_copy_trigger(name: str, copies: dict[str, str]) -> pgtrigger.Trigger:
+    """A PostgreSQL trigger that copies columns of a row's report into the row as it is inserted ({report's
+    column: row's column}), whatever writes it. The row keeps what it was given when its report is not there
+    yet (a load whose foreign keys are checked at commit, the report's row coming later)."""
+    source = ", ".join(copies)
+    target = ", ".join(f"NEW.{column}" for column in copies.values())
+    # Column names of the models here, never input.
+    copy = f"SELECT {source} INTO {target} FROM complaints_report WHERE id = NEW.report_id;"  # noqa: S608
+    found = "EXISTS (SELECT 1 FROM complaints_report WHERE id = NEW.report_id)"
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert,
+        func=f"IF {found} THEN {copy} END IF; RETURN NEW;",
+    )
+
+
+def region_copy_indexes(
+    name: str, *, include: list[str], then: tuple | list = (), condition: models.Q | None = None
+) -> list[models.Index]:
+    """`name`_province and `name`_regency: a row's copy of its report's province or kab/kota (then the `then`
+    fields), with `include` so that counting a jurisdiction's rows reads the index alone."""
+    return [
+        models.Index(
+            fields=[f"{level}_code", *then], include=include, condition=condition, name=f"{name}_{level}"
+        )
+        for level in ("province", "regency")
+    ]
+
+
 class ReportCategory(models.Model):
     """A category a report names: the table of Report.categories (complaints_report_categories, the one Django
     made for it before), with copies of the report's province, kab/kota, election and time of receipt that
@@ -238,31 +268,19 @@ class ReportCategory(models.Model):
         db_table = "complaints_report_categories"
         unique_together = [("report", "violationcategory")]
         triggers = [
-            pgtrigger.Trigger(
-                name="report_category_copy",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Insert,
-                # Kept as given when the report is not there yet, as for the events.
-                func=(
-                    "IF EXISTS (SELECT 1 FROM complaints_report WHERE id = NEW.report_id) THEN "
-                    "SELECT province_code, regency_code, election_id, created_at INTO NEW.province_code, "
-                    "NEW.regency_code, NEW.report_election, NEW.report_created_at FROM complaints_report "
-                    "WHERE id = NEW.report_id; END IF; RETURN NEW;"
-                ),
+            report_copy_trigger(
+                "report_category_copy",
+                {
+                    "province_code": "province_code",
+                    "regency_code": "regency_code",
+                    "election_id": "report_election",
+                    "created_at": "report_created_at",
+                },
             ),
         ]
-        indexes = [
-            models.Index(
-                fields=["province_code"],
-                include=["violationcategory", "report_election", "report_created_at"],
-                name="report_category_province",
-            ),
-            models.Index(
-                fields=["regency_code"],
-                include=["violationcategory", "report_election", "report_created_at"],
-                name="report_category_regency",
-            ),
-        ]
+        indexes = region_copy_indexes(
+            "report_category", include=["violationcategory", "report_election", "report_created_at"]
+        )
 
     def __str__(self):
         return f"{self.report_id}: {self.violationcategory_id}"
@@ -357,35 +375,18 @@ class ReportEvent(models.Model):
         # pgtrigger.ignore), and it writes a RetentionRecord of what it removed.
         triggers = [
             pgtrigger.Protect(name="event_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-            pgtrigger.Trigger(
-                name="event_region_copy",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Insert,
-                # Kept as given when the report is not there yet (a load of rows whose foreign keys are
-                # checked at commit, the report's row coming later).
-                func=(
-                    "IF EXISTS (SELECT 1 FROM complaints_report WHERE id = NEW.report_id) THEN "
-                    "SELECT province_code, regency_code INTO NEW.province_code, NEW.regency_code "
-                    "FROM complaints_report WHERE id = NEW.report_id; END IF; RETURN NEW;"
-                ),
+            report_copy_trigger(
+                "event_region_copy", {"province_code": "province_code", "regency_code": "regency_code"}
             ),
         ]
         # The per-person statistics: a jurisdiction's events by the people who recorded them, read from the
         # index alone (bench/stats.py).
-        indexes = [
-            models.Index(
-                fields=["province_code", "kind"],
-                include=["actor", "from_status", "to_status", "at"],
-                condition=models.Q(actor__isnull=False),
-                name="event_people_province",
-            ),
-            models.Index(
-                fields=["regency_code", "kind"],
-                include=["actor", "from_status", "to_status", "at"],
-                condition=models.Q(actor__isnull=False),
-                name="event_people_regency",
-            ),
-        ]
+        indexes = region_copy_indexes(
+            "event_people",
+            then=["kind"],
+            include=["actor", "from_status", "to_status", "at"],
+            condition=models.Q(actor__isnull=False),
+        )
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
         permissions = [("view_audit", "Can read the audit trail: reveals, original downloads, exports")]

@@ -43,7 +43,7 @@ from complaints.models import (
     StaffProfile,
     ViolationCategory,
 )
-from complaints.services.access import has_role, jurisdiction_codes, reports_for_user, role_of
+from complaints.services.access import has_role, jurisdiction_codes, jurisdiction_q, reports_for_user, role_of
 from stats.medians import DAY, local_date, local_week, measure, medians, waiting_measure
 from stats.parallel import all_at_once
 from stats.tables import Column, Row, Table
@@ -75,13 +75,18 @@ def stats_scope(user, filters: StatsFilters, *, dates: bool = True) -> QuerySet:
     """The reports the figures count: the user's jurisdiction, then the filters."""
     qs = reports_for_user(user)
     if filters.region:
-        field = "province_code" if len(filters.region) == 2 else "regency_code"
-        qs = qs.filter(**{field: filters.region})
+        qs = qs.filter(_region_q(filters.region))
     if filters.election:
         qs = qs.filter(election=filters.election)
     if dates:
         qs = qs.filter(**_date_range("created_at", filters))
     return qs
+
+
+def _region_q(region: str) -> Q:
+    """A province ("35") or kab/kota ("35.74") by the indexed code of its level: the report's own, or a copy of
+    it on an event or category row."""
+    return Q(**{"province_code" if len(region) == 2 else "regency_code": region})
 
 
 def _date_range(field: str, filters: StatsFilters) -> dict:
@@ -657,19 +662,12 @@ def _region_copy_q(user, filters: StatsFilters) -> Q | None:
     if connection.vendor != "postgresql" or not role_of(user):
         return None
     codes = jurisdiction_codes(user)
-    q = Q()
-    if codes is not None:
-        if any(len(c) > 5 for c in codes):
-            return None
-        # As access.jurisdiction_q does for the reports.
-        q = Q(pk__in=[])
-        if provinces := [c for c in codes if len(c) == 2]:
-            q |= Q(province_code__in=provinces)
-        if regencies := [c for c in codes if len(c) == 5]:
-            q |= Q(regency_code__in=regencies)
-    if filters.region:
-        q &= Q(**{"province_code" if len(filters.region) == 2 else "regency_code": filters.region})
-    return q
+    if codes is not None and any(len(c) > 5 for c in codes):
+        return None
+    # Down to kab/kota the reports' jurisdiction reads only province_code and regency_code, which the copies
+    # carry under the same names.
+    q = jurisdiction_q(user)
+    return q & _region_q(filters.region) if filters.region else q
 
 
 def events_in_scope(user, filters: StatsFilters) -> Q | None:

@@ -1,6 +1,6 @@
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.defaultfilters import floatformat
+
+from stats.render import figure_writer
 
 register = template.Library()
 
@@ -8,9 +8,5 @@ register = template.Library()
 @register.filter
 def figure(value):
     """A figure as people read it: "—" when not measured, one decimal for medians and shares, thousands
-    separated, in the page's language."""
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return floatformat(value, "1g")
-    return intcomma(value)
+    separated, in the page's language (stats.render.figure_writer, which the tables use for many at once)."""
+    return figure_writer()(value)

@@ -348,6 +348,12 @@ def test_events_carry_their_reports_region_and_the_per_person_table_counts_them_
     assert events_in_scope(kecamatan, StatsFilters()) is None
 
 
+class _SchemaEditor:
+    """What a migration's fill function reads of the schema editor it is given."""
+
+    connection = connection
+
+
 def test_the_migration_copies_the_region_into_the_events_written_before(desk):
     """complaints/migrations/0022 fills the events' province and kab/kota from their reports (the append-only
     trigger ignored for that one statement)."""
@@ -361,10 +367,7 @@ def test_the_migration_copies_the_region_into_the_events_written_before(desk):
     assert ReportEvent.objects.filter(province_code="").count() == ReportEvent.objects.count() > 0
     fill = importlib.import_module("complaints.migrations.0022_event_region").regions_fill
 
-    class Editor:
-        connection = connection
-
-    fill(apps, Editor())
+    fill(apps, _SchemaEditor())
     assert not ReportEvent.objects.filter(province_code="").exists()
     for event in ReportEvent.objects.select_related("report"):
         assert (event.province_code, event.regency_code) == (
@@ -438,10 +441,7 @@ def test_the_migration_copies_the_reports_fields_into_the_category_rows_written_
     assert not ReportCategory.objects.exclude(province_code="").exists() and ReportCategory.objects.exists()
     fill = importlib.import_module("complaints.migrations.0023_report_category_copies").copies_fill
 
-    class Editor:
-        connection = connection
-
-    fill(apps, Editor())
+    fill(apps, _SchemaEditor())
     _copies_are_the_reports()
 
 
