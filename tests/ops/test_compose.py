@@ -225,3 +225,35 @@ def test_the_portal_connects_as_a_role_that_owns_no_table(compose):
             assert url and url.startswith("postgres://posko_app:"), f"{name} connects as {url}"
     assert "./deploy/postgres-init:/docker-entrypoint-initdb.d:ro" in services["db"]["volumes"]
     assert (ROOT / "deploy" / "postgres-init" / "10-posko-app-role.sh").exists()
+
+
+# Secrets of the database's owner and of MinIO's root account: only db, minio and the one-shot jobs need them.
+OWNER_SECRETS = ("POSTGRES_PASSWORD", "POSTGRES_APP_PASSWORD", "MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD")
+
+
+def _env_file_values(service: dict) -> dict[str, str]:
+    """What a service's env_file (.env, made from .env.example) puts into its container, every variable filled."""
+    if not service.get("env_file"):
+        return {}
+    return {name: f"secret-{name.lower()}" for name in env_example_names()}
+
+
+def test_the_portal_containers_get_neither_the_owners_nor_minio_roots_secrets(compose):
+    """env_file passes all of .env into web, workers, beat and migrate; the keys that can switch off the
+    append-only triggers (the tables' owner) or open every bucket (MinIO's root) must not reach them. The
+    service's own `environment` wins over env_file, so blanking them there is enough."""
+    services = compose["services"]
+    portal = [n for n, s in services.items() if "build" in s or str(s.get("image", "")).startswith("posko:")]
+    assert {"web", "worker-quick", "worker-heavy", "worker-sweep", "beat", "migrate"} <= set(portal)
+    for name in portal:
+        service = services[name]
+        effective = _env_file_values(service) | {
+            key: _resolve(str(value)) for key, value in (service.get("environment") or {}).items()
+        }
+        assert "POSTGRES_PASSWORD" in _env_file_values(service), f"{name} reads no .env: check the test"
+        leaked = [key for key in OWNER_SECRETS if effective.get(key)]
+        assert not leaked, f"{name} gets {leaked}"
+    # The services that do need them still get them.
+    assert services["db"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD")
+    assert services["minio"]["environment"]["MINIO_ROOT_PASSWORD"].startswith("${MINIO_ROOT_PASSWORD")
+    assert services["bucket"]["environment"]["MINIO_ROOT_PASSWORD"].startswith("${MINIO_ROOT_PASSWORD")
