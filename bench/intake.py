@@ -15,7 +15,11 @@ view never pays: in production the object store runs on machines of its own.
 For information, a second reference is measured in the same run: the bare view that also saves the photo to the
 evidence storage as the report API saves an original (/bench/bare-stored/: flushed to the local disk, or one
 PutObject to the S3 server). It shows what is left once the one storage write intake cannot skip is paid on
-both sides; the issue-11 target is read against the bare view alone, as the issue states it.
+both sides; the issue-11 target is read against the bare view alone, as the issue states it. It is also the
+ceiling of the run, printed as such: a report, which stores the same photo and does more, cannot go faster.
+On S3 the script prints the S3 server's own bound too: moto and s3rver are one process each that runs on one
+core at a time (Python threads under the GIL; Node's event loop), so at N ms of CPU per 2 MB PUT they take at
+most 1000/N photos a second, whatever the portal does.
 
 The Celery worker runs at the lowest CPU priority (`nice 19`; `--worker-nice 0` for the old setting). In
 production the workers that process photos run on machines of their own (docs/scaling.md, processes per core),
@@ -310,6 +314,19 @@ def main():
         )
     ratio = report["per_second"] / bare["per_second"]
     print(f"report / bare throughput: {ratio:.2f}")
+    ceiling = stored["per_second"] / bare["per_second"]
+    print(
+        f"ceiling of this run: the bare view plus the one storage write a report cannot skip reaches {ceiling:.2f}"
+        " of the bare view; no report with its photo can go faster than that here"
+    )
+    if args.storage == "s3":
+        # moto and s3rver are each one process that runs on one core at a time (moto: Python threads under the
+        # GIL; s3rver: Node's one event loop), so their CPU per PUT bounds how many photos they can take at all.
+        bound = 1000 / stored["s3_cpu_ms"] if stored["s3_cpu_ms"] else float("inf")
+        print(
+            f"the S3 server ({args.s3_server}) alone, one core at most: {bound:.0f} PUTs/s at its "
+            f"{stored['s3_cpu_ms']:.1f} ms per 2 MB PUT = {bound / bare['per_second']:.2f} of the bare view"
+        )
     print(
         f"report / (bare view + storage write) throughput, for information: "
         f"{report['per_second'] / stored['per_second']:.2f}"
