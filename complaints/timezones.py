@@ -83,6 +83,11 @@ def zone_for_region(code: str | None) -> Zone:
     return WIB
 
 
+def zones_of(codes: Collection[str] | None) -> set[Zone] | None:
+    """The zones regions with these codes lie in; None for no limit (every zone: an admin's jurisdiction)."""
+    return None if codes is None else {zone_for_region(code) for code in codes}
+
+
 def report_zone(report) -> Zone:
     """The zone of a report's incident region, which is the case's zone."""
     return zone_for_region(getattr(report, "province_code", "") or getattr(report, "incident_region_id", ""))

@@ -12,14 +12,16 @@ import functools
 import re
 import statistics
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Aggregate, DateField, F, FloatField, Func, QuerySet
+from django.db.models import Aggregate, Case, DateField, F, FloatField, Func, QuerySet, When
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
+
+from complaints.timezones import WIB, WIT, WIT_PROVINCES, WITA, WITA_PROVINCES, ZONES, Zone
 
 DAY = 86400.0
 
@@ -119,6 +121,57 @@ def local_week(field: str):
     """The Monday of a moment's local week: a date on PostgreSQL (in the cheaper SQL of _zone), TruncWeek's
     datetime elsewhere."""
     return _LocalWeek(F(field)) if connection.vendor == "postgresql" else TruncWeek(field)
+
+
+class _CaseDate(Func):
+    """PostgreSQL: the day of a moment in its report's zone, each zone a fixed offset (WIB, WITA and WIT have
+    kept theirs since 1964 and 1988: complaints/timezones.py), chosen by the report's province when the reports
+    can lie in more than one."""
+
+    output_field = DateField()
+
+    def __init__(self, field: str, zones: Collection[Zone] | None):
+        self.zones = set(zones) if zones else set(ZONES)
+        super().__init__(F(field), F("province_code"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        moment, params = compiler.compile(self.get_source_expressions()[0])
+        if len(self.zones) == 1:
+            offset = _offset(next(iter(self.zones)))
+        else:
+            province, province_params = compiler.compile(self.get_source_expressions()[1])
+            params = [*params, *province_params, *province_params]
+            offset = (
+                f"CASE WHEN {province} IN ({_codes(WITA_PROVINCES)}) THEN {_offset(WITA)} "
+                f"WHEN {province} IN ({_codes(WIT_PROVINCES)}) THEN {_offset(WIT)} ELSE {_offset(WIB)} END"
+            )
+        return f"(({moment}) AT TIME ZONE {offset})::date", params
+
+
+def _offset(zone: Zone) -> str:
+    return f"INTERVAL '+{zone.utc_offset:02d}:00'"
+
+
+def _codes(provinces: Collection[str]) -> str:
+    assert all(code.isdigit() for code in provinces)  # our own constants, written into the SQL
+    return ", ".join(f"'{code}'" for code in sorted(provinces))
+
+
+def case_date(field: str, zones: Collection[Zone] | None = None):
+    """The day of a moment on a report (a datetime column) in the report's own zone: WIB, WITA or WIT by its
+    province (complaints/timezones.py), the days a case's deadlines are counted in (complaints.deadlines
+    .case_clock), so that a figure about deadlines agrees with the case pages. `zones`: the zones the reports
+    asked about can lie in, when known (a jurisdiction in one zone needs no choice per row)."""
+    if connection.vendor == "postgresql":
+        return _CaseDate(field, zones)
+    if zones and len(set(zones)) == 1:
+        return TruncDate(field, tzinfo=next(iter(zones)).tz)
+    return Case(
+        When(province_code__in=WITA_PROVINCES, then=TruncDate(field, tzinfo=WITA.tz)),
+        When(province_code__in=WIT_PROVINCES, then=TruncDate(field, tzinfo=WIT.tz)),
+        default=TruncDate(field, tzinfo=WIB.tz),
+        output_field=DateField(),
+    )
 
 
 # Seconds as date_part's double precision, not EXTRACT's numeric (PostgreSQL 14 on): the median sorts them, and

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Accused, Message, MinutesVersion, Report, ReportEvent, ViolationCategory
 from complaints.models.reports import UNTRIAGED_STATUSES, queue_mark
 from complaints.services.access import has_role, jurisdiction_codes, reports_for_user
-from complaints.timezones import due_before_today_q, report_zone, today_in, zone_for_region
+from complaints.timezones import due_before_today_q, report_zone, today_in, zones_of
 from evidence.access import can_see_location
 from evidence.models import DuplicateMatch, Evidence
 
@@ -91,11 +91,8 @@ def case_queue(user, filters: QueueFilters) -> QuerySet:
     if filters.late:
         qs = qs.filter(late=True)
     if filters.overdue:
-        codes = jurisdiction_codes(user)
         # Every report of the queue lies in the user's jurisdiction, hence in its zones.
-        qs = qs.filter(
-            due_before_today_q(zones=None if codes is None else {zone_for_region(c) for c in codes})
-        )
+        qs = qs.filter(due_before_today_q(zones=zones_of(jurisdiction_codes(user))))
     if filters.mine:
         qs = qs.filter(assigned_to=user)
     qs = full_text(qs, filters.q)

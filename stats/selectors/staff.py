@@ -44,7 +44,8 @@ from complaints.models import (
     ViolationCategory,
 )
 from complaints.services.access import has_role, jurisdiction_codes, jurisdiction_q, reports_for_user, role_of
-from stats.medians import DAY, local_date, local_week, measure, medians, waiting_measure
+from complaints.timezones import Zone, due_before_today_q, zone_for_region, zones_of
+from stats.medians import DAY, case_date, local_week, measure, medians, waiting_measure
 from stats.parallel import all_at_once
 from stats.tables import Column, Row, Table
 
@@ -81,6 +82,13 @@ def stats_scope(user, filters: StatsFilters, *, dates: bool = True) -> QuerySet:
     if dates:
         qs = qs.filter(**_date_range("created_at", filters))
     return qs
+
+
+def scope_zones(user, filters: StatsFilters) -> set[Zone] | None:
+    """The zones the reports in scope can lie in: the chosen region's, else the jurisdiction's; None: any."""
+    if filters.region:
+        return {zone_for_region(filters.region)}
+    return zones_of(jurisdiction_codes(user))
 
 
 def _region_q(region: str) -> Q:
@@ -213,10 +221,14 @@ def staff_figures_refresh(user, filters: StatsFilters, *, people: bool = False, 
     return figures
 
 
-def staff_figures(user, filters: StatsFilters, *, people: bool = False, today: dt.date | None = None) -> dict:
+def staff_figures(
+    user, filters: StatsFilters, *, people: bool = False, now: dt.datetime | None = None
+) -> dict:
     """Every table of the staff statistics page, and the headline numbers. `people` adds the work per
     volunteer and officer (coordinators only: the caller decides)."""
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    zones = scope_zones(user, filters)
     qs = stats_scope(user, filters)
     elections = {e.pk: e for e in Election.objects.all()}
     level = region_level(user, filters.region)
@@ -227,10 +239,10 @@ def staff_figures(user, filters: StatsFilters, *, people: bool = False, today: d
         everything = stats_scope(user, filters, dates=False)
         jobs["people_work"] = lambda: people_work(everything, filters, events=events_in_scope(user, filters))
     jobs |= {
-        "deadline": lambda: deadline_table(qs, elections),
+        "deadline": lambda: deadline_table(qs, elections, zones=zones),
         **timing_parts(qs),
         "category": lambda: category_table(qs, copies=categories_in_scope(user, filters)),
-        "overview": lambda: overview_rows(qs, level, today),
+        "overview": lambda: overview_rows(qs, level, now, zones=zones),
         "week": lambda: week_table(qs, filters),
         "waiting": lambda: waiting_tables(qs, today),
     }
@@ -266,15 +278,16 @@ def staff_figures(user, filters: StatsFilters, *, people: bool = False, today: d
     return {"tables": tables, "headline": headline, "level": level, "computed": timezone.now()}
 
 
-def overview_rows(qs: QuerySet, level: int, today: dt.date) -> list[dict]:
-    """Reports and overdue cases by status, election and region: what four of the tables add up."""
+def overview_rows(
+    qs: QuerySet, level: int, now: dt.datetime, *, zones: set[Zone] | None = None
+) -> list[dict]:
+    """Reports and overdue cases by status, election and region: what four of the tables add up. Overdue as the
+    queue's overdue view tells it: past the due day in the case's own zone (WIB, WITA or WIT)."""
+    overdue = due_before_today_q(now, zones=zones) & Q(status__in=INITIAL_PENDING + DECISION_PENDING)
     return list(
         qs.order_by()
         .values("status", "election_id", group=_group_expression(level))
-        .annotate(
-            n=Count("id"),
-            overdue=Count("id", filter=Q(due_on__lt=today, status__in=INITIAL_PENDING + DECISION_PENDING)),
-        )
+        .annotate(n=Count("id"), overdue=Count("id", filter=overdue))
     )
 
 
@@ -480,20 +493,21 @@ def _days(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / DAY, 1)
 
 
-def deadline_table(qs: QuerySet, elections: dict) -> Table:
+def deadline_table(qs: QuerySet, elections: dict, *, zones: set[Zone] | None = None) -> Table:
     """Decisions made within the legal deadline (complaints.deadlines.decision_deadline: Pemilu 7 working days,
     +7 when extended; Pilkada 3 calendar days, +2), per election. The deadline counts working days with
     Indonesia's holidays, which SQL does not know: the database groups the decisions by election, extension,
     day of registration and day of decision, and each group's deadline is computed once in Python. The groups
-    number at most the distinct pairs of days, however many the cases."""
+    number at most the distinct pairs of days, however many the cases. Days are the case's own (WIB, WITA or
+    WIT, as its case page counts them: case_date); `zones`, those the reports in `qs` can lie in."""
     groups = (
         qs.filter(registered_at__isnull=False, decided_at__isnull=False)
         .order_by()
         .values(
             "election_id",
             "decision_extended",
-            registered=local_date("registered_at"),
-            decided=local_date("decided_at"),
+            registered=case_date("registered_at", zones),
+            decided=case_date("decided_at", zones),
         )
         .annotate(n=Count("id"))
         # Tuples, not dicts: thousands of groups at a province's size.

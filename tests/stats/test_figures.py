@@ -14,15 +14,20 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from complaints.models import Election
+from complaints.deadlines import case_clock
+from complaints.models import Election, Report
+from complaints.timezones import WIT, due_before_today_q, local_date
 from stats.medians import medians
 from stats.selectors.staff import (
     StatsFilters,
     deadline_table,
+    scope_zones,
+    staff_figures,
     stats_scope,
     timing_measures,
     timing_table,
 )
+from tests.factories import staff
 from tests.stats.conftest import case, wib
 
 HOUR = 3600.0
@@ -192,6 +197,63 @@ def test_weeks_and_days_are_those_of_western_indonesia_time(people):
     assert [r["code"] for r in weeks[:2]] == ["2024-W40", "2024-W41"]
 
 
+def wit(*args) -> dt.datetime:
+    """A moment in Eastern Indonesia Time (Jayapura, UTC+9)."""
+    return dt.datetime(*args, tzinfo=WIT.tz)
+
+
+@pytest.fixture
+def papua_decisions(db):
+    """Pilkada decisions registered Tue 1 Oct 2024 at 09:00 local time, so due by Fri 4 Oct (3 calendar days):
+      J1, Jayapura (WIT), decided Fri 4 Oct 23:30 WIT                        → in time
+      J2, Jayapura (WIT), decided Sat 5 Oct 00:30 WIT (Fri 4 Oct 22:30 WIB)  → late: the case counts in WIT
+      P1, Probolinggo (WIB), decided Fri 4 Oct 23:30 WIB                     → in time
+    Counted in Jakarta's days, as the figures once were, J2 would be in time and disagree with its case page."""
+    registered = wit(2024, 10, 1, 9)
+    common = {"region": "91.71", "created": registered, "registered": registered, "status": "closed"}
+    case(decided=wit(2024, 10, 4, 23, 30), **common)
+    late = case(decided=wit(2024, 10, 5, 0, 30), **common)
+    case(created=wib(2024, 10, 1, 9), registered=wib(2024, 10, 1, 9), decided=wib(2024, 10, 4, 23, 30))
+    return {
+        "both": staff("both", "koordinator", ["35", "91"]),  # two zones: each row's zone by its province
+        "papua": staff("papua", "koordinator", ["91"]),  # one zone: WIT for every row
+        "late": late,
+    }
+
+
+@pytest.mark.parametrize("who, expected", [("both", [3, 2, 66.7]), ("papua", [2, 1, 50.0])])
+def test_decisions_count_in_the_days_of_the_cases_own_zone(papua_decisions, who, expected):
+    user = papua_decisions[who]
+    elections = {e.pk: e for e in Election.objects.all()}
+    qs = stats_scope(user, StatsFilters())
+    table = deadline_table(qs, elections, zones=scope_zones(user, StatsFilters()))
+    assert {r.code: r.values for r in table.rows}["pilkada-2024"] == expected
+    # Told no zones (any of the three), the rows' own provinces decide just the same.
+    assert deadline_table(qs, elections).rows == table.rows
+    # The late one's case page: due Fri 4 Oct, decided on Saturday in Jayapura.
+    late = Report.objects.get(pk=papua_decisions["late"].pk)
+    assert case_clock(late)["decision"] == dt.date(2024, 10, 4)
+    assert local_date(late.decided_at, WIT) == dt.date(2024, 10, 5)
+
+
+def test_overdue_cases_are_counted_as_the_queue_counts_them(people):
+    """Both due Mon 7 Oct 2024. At Tue 8 Oct 00:30 WIT it is still Monday 22:30 in Jakarta: the case in Jayapura
+    is overdue (its day has ended), the one in Probolinggo not yet: the figures say 1, as the queue's overdue
+    view does."""
+    admin = staff("admin", "admin", [])
+    due = dt.date(2024, 10, 7)
+    case(created=wit(2024, 10, 4, 9), region="91.71", status="submitted", due_on=due)
+    case(created=wib(2024, 10, 4, 9), status="submitted", due_on=due)
+    now = wit(2024, 10, 8, 0, 30)
+    assert Report.objects.filter(due_before_today_q(now)).count() == 1
+    assert staff_figures(admin, StatsFilters(), now=now)["headline"]["overdue"] == 1
+    # An hour and a half later it is Tuesday in Jakarta too.
+    assert staff_figures(admin, StatsFilters(), now=now + dt.timedelta(hours=1.5))["headline"]["overdue"] == 2
+    # Probolinggo's coordinator (one zone, WIB) sees their one case overdue only then.
+    koordinator = people["koordinator"]
+    assert staff_figures(koordinator, StatsFilters(), now=now)["headline"]["overdue"] == 0
+
+
 def test_a_zone_without_summer_time_is_written_as_its_offset():
     from stats.medians import fixed_offset
 
@@ -234,4 +296,4 @@ def test_on_sqlite(tmp_path):
     )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     # Every other test of this module ran there (both median paths fall back to Python on SQLite) and passed.
-    assert re.search(r"\b9 passed, 1 deselected\b", run.stdout), run.stdout[-2000:]
+    assert re.search(r"\b12 passed, 1 deselected\b", run.stdout), run.stdout[-2000:]

@@ -116,11 +116,11 @@ def test_the_staff_figures_are_the_same_side_by_side_as_one_after_the_other(ref_
             status="assessment" if i % 3 else "triage",
             assigned_to=relawan,
         )
-    today = wib(2024, 10, 20, 8).date()
+    now = wib(2024, 10, 20, 8)
     settings.POSKO_STATS_QUERY_LANES = 1
-    alone = staff_figures(koordinator, StatsFilters(), people=True, today=today)
+    alone = staff_figures(koordinator, StatsFilters(), people=True, now=now)
     settings.POSKO_STATS_QUERY_LANES = 3
-    side_by_side = staff_figures(koordinator, StatsFilters(), people=True, today=today)
+    side_by_side = staff_figures(koordinator, StatsFilters(), people=True, now=now)
     assert alone["tables"]["timing"].rows[0].values == [0.1, 6]  # 1 to 6 hours: median 3.5 h
     for key, table in alone["tables"].items():
         assert side_by_side["tables"][key] == table, key
