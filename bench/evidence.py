@@ -1,5 +1,5 @@
 """Evidence pipeline throughput and bounds (issues 3 and 11), run by hand with PostgreSQL and Redis on localhost:
-    .venv/bin/python bench/evidence.py [--photos 40] [--rounds 3] [--storage local|s3|both]
+    .venv/bin/python bench/evidence.py [--photos 96] [--rounds 3] [--storage local|s3|both]
 
 1. 12-megapixel phone photos processed per second by a real Celery worker with two processes (`-c 2`) and with
    one (`-c 1`), and in the same run a bare baseline that only hashes and thumbnails the same photos with
@@ -381,7 +381,11 @@ def big_video(env: dict, work: Path, target_mb: int) -> dict:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--photos", type=int, default=40)
+    # 96 photos keep each round's clock running two to four seconds. With a few dozen, two worker processes finish
+    # in well under a second, and what each child pays once (its database connection, its first decoding) weighs
+    # on the measurement instead of the photos: on this machine, minutes apart, -c 2 against -c 1 came out 1.59
+    # with 24 photos and 1.72 with 96 (docs/benchmarks.md, 2026-11-30 20:30).
+    parser.add_argument("--photos", type=int, default=96)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--video-mb", type=int, default=500)
     parser.add_argument(
