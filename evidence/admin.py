@@ -5,6 +5,7 @@ linked from here: access to them goes through the custody-logging staff view."""
 import json
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from evidence.access import metadata_masked
@@ -15,6 +16,10 @@ class ReadOnlyAdminMixin:
     """No add, change or delete, whoever asks (permissions included): the admin shows these rows only.
     Django's admin then renders every field read-only, offers no Save, Add or Delete and answers such
     requests with 403."""
+
+    # The (never submitted) forms behind the read-only rows still build their fields: links are https unless
+    # they say otherwise, Django 6's default, chosen now instead of warned about.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request, obj=None):
         return False
