@@ -252,6 +252,8 @@ def test_overdue_cases_are_counted_as_the_queue_counts_them(people):
     # Probolinggo's coordinator (one zone, WIB) sees their one case overdue only then.
     koordinator = people["koordinator"]
     assert staff_figures(koordinator, StatsFilters(), now=now)["headline"]["overdue"] == 0
+    later = now + dt.timedelta(hours=1.5)
+    assert staff_figures(koordinator, StatsFilters(), now=later)["headline"]["overdue"] == 1
 
 
 def test_a_zone_without_summer_time_is_written_as_its_offset():
