@@ -11,7 +11,8 @@ The rules followed:
 
 Hence two rules, with periods in days from settings (0 turns a rule off), counted from when the report ended
 (`closed_at`):
-- **Rejected reports** (spam, out of scope: status `rejected`) never became a case; after
+- **Rejected reports** (spam, out of scope: status `rejected`) that never became a case (never registered);
+  after
   POSKO_RETENTION_REJECTED_DAYS they are purged whole — the row, terlapor, messages, events, evidence rows and
   every stored file (originals, derived copies, link archives, minutes attachments), and registry entries that
   no other report names. Reports merged into a rejected report go with it. Staged uploads never belong to a
@@ -20,7 +21,10 @@ Hence two rules, with periods in days from settings (0 turns a rule off), counte
   NIK, address, phone, e-mail, and their keyed hashes) is erased — the purpose it served, reaching and hearing
   the reporter, is over (UU PDP Pasal 43) — while the case, its evidence and its history stay as the office's
   record, read-only (complaints.services.workflow refuses changes to an archived case). Reports merged into
-  the case are archived with it.
+  the case are archived with it. So is a report rejected *after* registration: it became a case of the office,
+  with a case number and perhaps letters and signed papers the office keeps (casefiles), so it is archived
+  after the same period, never purged. A never-registered rejected report that something the office keeps
+  still names (a signed scan of a paper form) cannot be purged either: it is archived at once instead.
 Each application writes a RetentionRecord (when, which report id and the tracking code's SHA-256, which rule
 and period, counts of what went) and nothing of the content."""
 
@@ -31,7 +35,7 @@ from collections import Counter
 import pgtrigger
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, models, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
@@ -55,6 +59,8 @@ PURGE_EXEMPT = (
     "evidence.CustodyEvent:custody_append_only",
 )
 ARCHIVABLE = (S.CLOSED, S.STOPPED)
+# Registered: a case number and its registration day. Letters need the number (casefiles.services.letters).
+_WAS_A_CASE = Q(registered_at__isnull=False) | (Q(case_number__isnull=False) & ~Q(case_number=""))
 
 
 def _ended_before(cutoff: dt.datetime) -> Q:
@@ -66,7 +72,7 @@ def purge_due(now: dt.datetime | None = None):
     if not days:
         return Report.objects.none()
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
-    return Report.objects.filter(_ended_before(cutoff), status=S.REJECTED)
+    return Report.objects.filter(_ended_before(cutoff), status=S.REJECTED).exclude(_WAS_A_CASE)
 
 
 def archive_due(now: dt.datetime | None = None):
@@ -74,7 +80,8 @@ def archive_due(now: dt.datetime | None = None):
     if not days:
         return Report.objects.none()
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
-    return Report.objects.filter(_ended_before(cutoff), status__in=ARCHIVABLE, archived_at__isnull=True)
+    ended_cases = Q(status__in=ARCHIVABLE) | (Q(status=S.REJECTED) & _WAS_A_CASE)
+    return Report.objects.filter(_ended_before(cutoff), ended_cases, archived_at__isnull=True)
 
 
 def retention_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> dict:
@@ -83,7 +90,14 @@ def retention_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> dict
     now = now or timezone.now()
     purged = archived = 0
     for pk in list(purge_due(now).order_by("closed_at", "pk").values_list("pk", flat=True)[:limit]):
-        purged += len(report_purge(report_id=pk, now=now))
+        try:
+            purged += len(report_purge(report_id=pk, now=now))
+        except ProtectedError:
+            # A record the office keeps names it (a signed scan of a paper form): the purge rolled back
+            # whole; the reporter's identity is erased all the same and the rest kept, read-only.
+            log.info("retention: report %s is kept by an office record, archived instead of purged", pk)
+            days = settings.POSKO_RETENTION_REJECTED_DAYS
+            archived += len(case_archive(report_id=pk, now=now, due=purge_due(now), period_days=days))
     for pk in list(archive_due(now).order_by("closed_at", "pk").values_list("pk", flat=True)[:limit]):
         archived += len(case_archive(report_id=pk, now=now))
     if purged or archived:
@@ -162,15 +176,21 @@ def identity_field_names(model=Report) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
 
 
-def case_archive(*, report_id: int, now: dt.datetime | None = None) -> list[RetentionRecord]:
+def case_archive(
+    *, report_id: int, now: dt.datetime | None = None, due=None, period_days: int | None = None
+) -> list[RetentionRecord]:
     """Archive a closed or stopped case past its period: erase the reporter's identity on it and on the reports
-    merged into it, mark them archived (read-only), and record it. Returns one record per report archived."""
+    merged into it, mark them archived (read-only), and record it. Returns one record per report archived.
+    `due` and `period_days`: where to find the report and the period that applied, instead of archive_due and
+    POSKO_RETENTION_CLOSED_DAYS (a rejected report whose purge an office record refused)."""
     now = now or timezone.now()
+    due = archive_due(now) if due is None else due
+    period = settings.POSKO_RETENTION_CLOSED_DAYS if period_days is None else period_days
     identity = identity_field_names()
     hashes = [f.name for f in Report._meta.concrete_fields if f.name.endswith("_hash")]
     records = []
     with transaction.atomic():
-        case = archive_due(now).select_for_update().filter(pk=report_id).first()
+        case = due.select_for_update().filter(pk=report_id, archived_at__isnull=True).first()
         if case is None:
             return []
         group = [case] + list(
@@ -189,16 +209,13 @@ def case_archive(*, report_id: int, now: dt.datetime | None = None) -> list[Rete
                 kind=ReportEvent.Kind.ARCHIVE,
                 at=now,
                 note="",
-                data={
-                    "rule": RetentionRecord.Rule.CLOSED_ARCHIVE,
-                    "period_days": settings.POSKO_RETENTION_CLOSED_DAYS,
-                },
+                data={"rule": RetentionRecord.Rule.CLOSED_ARCHIVE, "period_days": period},
             )
             records.append(
                 RetentionRecord.objects.create(
                     at=now,
                     rule=RetentionRecord.Rule.CLOSED_ARCHIVE,
-                    period_days=settings.POSKO_RETENTION_CLOSED_DAYS,
+                    period_days=period,
                     report_id=report.pk,
                     tracking_code_sha256=tracking_code_digest(report.tracking_code),
                     ended_at=case.closed_at or case.status_changed_at,
