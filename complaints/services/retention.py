@@ -24,7 +24,7 @@ Hence two rules, with periods in days from settings (0 turns a rule off), counte
   the case are archived with it. So is a report rejected *after* registration: it became a case of the office,
   with a case number and perhaps letters and signed papers the office keeps (casefiles), so it is archived
   after the same period, never purged. A never-registered rejected report that something the office keeps
-  still names (a signed scan of a paper form) cannot be purged either: it is archived at once instead.
+  still names (a signed scan of a paper form, an export's record) cannot be purged either: it is archived at once instead.
 Each application writes a RetentionRecord (when, which report id and the tracking code's SHA-256, which rule
 and period, counts of what went) and nothing of the content."""
 
