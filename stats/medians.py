@@ -93,28 +93,13 @@ def fixed_offset(zone: str) -> str | None:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-class _LocalDay(Func):
+class _LocalWeek(Func):
     output_field = DateField()
     arity = 1
-    day_sql = ""
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.get_source_expressions()[0])
-        return self.day_sql.format(f"(({sql}) AT TIME ZONE {_zone()})"), params
-
-
-class _LocalDate(_LocalDay):
-    day_sql = "{}::date"
-
-
-class _LocalWeek(_LocalDay):
-    day_sql = "date_trunc('week', {})::date"
-
-
-def local_date(field: str):
-    """The local day of a moment (a datetime column), as TruncDate gives it; on PostgreSQL in the cheaper SQL
-    of _zone."""
-    return _LocalDate(F(field)) if connection.vendor == "postgresql" else TruncDate(field)
+        return f"date_trunc('week', (({sql}) AT TIME ZONE {_zone()}))::date", params
 
 
 def local_week(field: str):
@@ -149,7 +134,7 @@ class _CaseDate(Func):
 
 
 def _offset(zone: Zone) -> str:
-    return f"INTERVAL '+{zone.utc_offset:02d}:00'"
+    return f"INTERVAL '{fixed_offset(zone.tz.key)}'"
 
 
 def _codes(provinces: Collection[str]) -> str:

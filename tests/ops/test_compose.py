@@ -213,15 +213,20 @@ def test_the_web_health_check_asks_with_a_host_the_example_allows(compose):
     assert host in allowed
 
 
+def _portal(services: dict) -> list[str]:
+    """The services that run Posko's own image: web, the workers, beat and migrate."""
+    return [n for n, s in services.items() if "build" in s or str(s.get("image", "")).startswith("posko:")]
+
+
 def test_the_portal_connects_as_a_role_that_owns_no_table(compose):
     """web, workers and beat run as posko_app (made by deploy/postgres-init, which tests/ops/test_production.py
     runs and then runs the portal as); only the one-shot `migrate` connects as the tables' owner."""
     services = compose["services"]
-    for name, service in services.items():
-        url = service.get("environment", {}).get("DATABASE_URL")
+    for name in _portal(services):
+        url = services[name].get("environment", {}).get("DATABASE_URL")
         if name == "migrate":
             assert url.startswith("postgres://posko:"), url
-        elif "build" in service or str(service.get("image", "")).startswith("posko:"):
+        else:
             assert url and url.startswith("postgres://posko_app:"), f"{name} connects as {url}"
     assert "./deploy/postgres-init:/docker-entrypoint-initdb.d:ro" in services["db"]["volumes"]
     assert (ROOT / "deploy" / "postgres-init" / "10-posko-app-role.sh").exists()
@@ -243,14 +248,15 @@ def test_the_portal_containers_get_neither_the_owners_nor_minio_roots_secrets(co
     append-only triggers (the tables' owner) or open every bucket (MinIO's root) must not reach them. The
     service's own `environment` wins over env_file, so blanking them there is enough."""
     services = compose["services"]
-    portal = [n for n, s in services.items() if "build" in s or str(s.get("image", "")).startswith("posko:")]
+    portal = _portal(services)
     assert {"web", "worker-quick", "worker-heavy", "worker-sweep", "beat", "migrate"} <= set(portal)
     for name in portal:
         service = services[name]
-        effective = _env_file_values(service) | {
+        from_file = _env_file_values(service)
+        assert "POSTGRES_PASSWORD" in from_file, f"{name} reads no .env: check the test"
+        effective = from_file | {
             key: _resolve(str(value)) for key, value in (service.get("environment") or {}).items()
         }
-        assert "POSTGRES_PASSWORD" in _env_file_values(service), f"{name} reads no .env: check the test"
         leaked = [key for key in OWNER_SECRETS if effective.get(key)]
         assert not leaked, f"{name} gets {leaked}"
     # The services that do need them still get them.
